@@ -1,0 +1,3 @@
+export * from './i18n/text.js';
+export * from './framing/types.js';
+export * from './nflog/types.js';
