@@ -1,3 +1,4 @@
 export * from './i18n/text.js';
 export * from './framing/types.js';
 export * from './nflog/types.js';
+export * from './net/geo.js';
