@@ -2,3 +2,4 @@ export * from './i18n/text.js';
 export * from './framing/types.js';
 export * from './nflog/types.js';
 export * from './net/geo.js';
+export * from './net/address-class.js';
