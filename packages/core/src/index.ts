@@ -3,3 +3,5 @@ export * from './framing/types.js';
 export * from './nflog/types.js';
 export * from './net/geo.js';
 export * from './net/address-class.js';
+export * from './net/protocols.js';
+export * from './net/community-id.js';
