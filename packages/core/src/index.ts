@@ -5,3 +5,4 @@ export * from './net/geo.js';
 export * from './net/address-class.js';
 export * from './net/protocols.js';
 export * from './net/community-id.js';
+export * from './net/tcp-flags.js';
