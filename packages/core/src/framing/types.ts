@@ -5,6 +5,7 @@ export type FrameFormat =
   | 'rfc5424' // `<PRI>1 TIMESTAMP HOST APP PROCID MSGID SD MSG`
   | 'dmesg' // `[  297.790888] ...` alone
   | 'journal-json' // one `journalctl -o json` record per line
+  | 'pve-firewall' // Proxmox VE `/var/log/pve-firewall.log`: `VMID LEVEL CHAIN dd/Mon/yyyy:HH:MM:SS +zzzz ...`
   | 'bare'; // no envelope recognised: the whole line is the message
 
 export interface Frame {
