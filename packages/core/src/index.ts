@@ -7,3 +7,4 @@ export * from './framing/frame.js';
 export * from './net/protocols.js';
 export * from './net/community-id.js';
 export * from './net/tcp-flags.js';
+export * from './net/icmp.js';
