@@ -27,7 +27,7 @@ export interface GeoOptions {
    * ip-location-db asn-mmdb). None ships with Portcullis, so without this the answers carry a country only.
    */
   readonly asnDb?: string;
-  /** How many answers to remember; a scan meets the same few thousand sources again and again. Default 16384. */
+  /** At most how many answers to remember; a scan meets the same few thousand sources again and again. Default 16384. */
   readonly cacheSize?: number;
 }
 
@@ -219,9 +219,15 @@ export async function openGeo(options: GeoOptions = {}): Promise<GeoLookup> {
     options.asnDb === undefined ? undefined : openDb(options.asnDb, expectShape('ASN', (r) => asnOf(r).asn !== undefined)),
   ]);
 
-  // null stands for "asked, no answer", so repeated misses are as cheap as hits. Insertion order makes the Map a FIFO:
-  // when full, the oldest answer goes, which keeps memory bounded however many distinct addresses a log holds.
-  const cache = new Map<string, GeoInfo | null>();
+  // Two generations of answers, each at most half the budget, so memory stays bounded however many distinct
+  // addresses a log holds. When the young one fills it becomes the old one and the previous old one is dropped whole;
+  // an answer found in the old generation moves back to the young one, so busy addresses survive (roughly LRU).
+  // Not a Map used as a FIFO with delete-the-first-key: V8 leaves deleted slots that keys().next() walks over again
+  // and again, which measured six times slower on a scan of 200,000 distinct sources.
+  // null stands for "asked, no answer", so repeated misses are as cheap as hits.
+  const generation = Math.max(1, Math.ceil(cacheSize / 2));
+  let young = new Map<string, GeoInfo | null>();
+  let old = new Map<string, GeoInfo | null>();
 
   function compute(text: string): GeoInfo | null {
     const info = classifyAddress(text);
@@ -239,16 +245,16 @@ export async function openGeo(options: GeoOptions = {}): Promise<GeoLookup> {
   }
 
   return (address: string): GeoInfo | undefined => {
-    const hit = cache.get(address);
+    const hit = young.get(address);
     if (hit !== undefined) return hit ?? undefined;
-    const answer = compute(address);
-    if (cacheSize > 0) {
-      if (cache.size >= cacheSize) {
-        const oldest = cache.keys().next();
-        if (!oldest.done) cache.delete(oldest.value);
-      }
-      cache.set(address, answer);
+    if (cacheSize === 0) return compute(address) ?? undefined;
+    let answer = old.get(address);
+    if (answer === undefined) answer = compute(address);
+    if (young.size >= generation) {
+      old = young;
+      young = new Map();
     }
+    young.set(address, answer);
     return answer ?? undefined;
   };
 }
