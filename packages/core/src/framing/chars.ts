@@ -27,17 +27,6 @@ export function digits(s: string, pos: number, n: number): number {
   return v;
 }
 
-/** Index of the next space at or after `pos`, or `s.length`. */
-export function nextSpace(s: string, pos: number): number {
-  const i = s.indexOf(' ', pos);
-  return i < 0 ? s.length : i;
-}
-
-/** True when `s` has the ASCII text `word` at `pos`. */
-export function startsAt(s: string, pos: number, word: string): boolean {
-  return s.startsWith(word, pos);
-}
-
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 const MONTH_KEYS = MONTHS.map((m) => (m.charCodeAt(0) << 16) | (m.charCodeAt(1) << 8) | m.charCodeAt(2));
 

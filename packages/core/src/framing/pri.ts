@@ -34,8 +34,9 @@ const SEVERITIES: Record<string, number> = {
 export function priFromNames(s: string, start: number, end: number): number {
   // The longest valid token is `solaris-cron.warning`; anything longer is not worth a slice.
   if (end - start > 20 || end - start < 6) return -1;
-  const dot = s.indexOf('.', start);
-  if (dot < 0 || dot >= end) return -1;
+  let dot = start;
+  while (dot < end && s.charCodeAt(dot) !== 0x2e) dot++;
+  if (dot === end) return -1;
   const fac = Object.hasOwn(FACILITIES, s.slice(start, dot)) ? FACILITIES[s.slice(start, dot)] : undefined;
   const sevName = s.slice(dot + 1, end);
   const sev = Object.hasOwn(SEVERITIES, sevName) ? SEVERITIES[sevName] : undefined;

@@ -29,7 +29,8 @@ export function readSyslogTail(s: string, pos: number, f: Frame): Frame {
     if (s.startsWith(f.host, p) && s.charCodeAt(p + n) === SPACE) p += n + 1;
     // busybox syslogd (Ubiquiti) writes `host user.info kernel: `.
     const sp = s.indexOf(' ', p);
-    if (sp > 0 && sp - p <= 20) {
+    // Most lines have `kernel:` or `prog[pid]:` here; a trailing colon rules the names out without a lookup.
+    if (sp > 0 && sp - p <= 20 && s.charCodeAt(sp - 1) !== 0x3a) {
       const pri = priFromNames(s, p, sp);
       if (pri >= 0) {
         if (f.priority === undefined) f.priority = pri;

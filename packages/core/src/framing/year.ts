@@ -40,6 +40,10 @@ export function epochOf(y: number, month: number, day: number, msOfDay: number, 
   return daysFromCivil(y, month, day) * DAY_MS + msOfDay - offsetMs;
 }
 
+let cachedNow = NaN;
+let cachedOffset = 0;
+let cachedYear = 0;
+
 /**
  * Epoch milliseconds of a year-less stamp, or NaN when no year fits. Picks the latest year that does not put the
  * event more than a day after `now`: December lines read in January land in the previous year, and a host whose
@@ -48,7 +52,13 @@ export function epochOf(y: number, month: number, day: number, msOfDay: number, 
  */
 export function inferYear(month: number, day: number, msOfDay: number, now: number, offsetMs: number): number {
   const limit = now + DAY_MS;
-  const nowYear = yearOfEpoch(now + offsetMs);
+  // A run of lines shares one `now`: remember its year instead of recomputing it per line.
+  if (now !== cachedNow || offsetMs !== cachedOffset) {
+    cachedNow = now;
+    cachedOffset = offsetMs;
+    cachedYear = yearOfEpoch(now + offsetMs);
+  }
+  const nowYear = cachedYear;
   for (let y = nowYear + 1; y >= nowYear - 8; y--) {
     if (day > daysInMonth(y, month)) continue;
     const t = epochOf(y, month, day, msOfDay, offsetMs);
