@@ -8,3 +8,4 @@ export * from './net/protocols.js';
 export * from './net/community-id.js';
 export * from './net/tcp-flags.js';
 export * from './net/icmp.js';
+export * from './net/ethertype.js';
