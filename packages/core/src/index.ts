@@ -9,3 +9,4 @@ export * from './net/community-id.js';
 export * from './net/tcp-flags.js';
 export * from './net/icmp.js';
 export * from './net/ethertype.js';
+export * from './net/tos.js';
