@@ -10,3 +10,4 @@ export * from './net/tcp-flags.js';
 export * from './net/icmp.js';
 export * from './net/ethertype.js';
 export * from './net/tos.js';
+export * from './net/ttl.js';
