@@ -1,0 +1,178 @@
+import { frame } from '../framing/frame.js';
+import type { Frame } from '../framing/types.js';
+import { parseAddress } from '../net/address-class.js';
+import { fieldSpec, TCP_FLAG_WORDS, type Layer } from './catalogue.js';
+import { assignLayers, restoreCutKey } from './layers.js';
+import { recognisePrefix } from './prefixes.js';
+import { findInField, tokenize, tokenValue } from './tokenize.js';
+import type { DecodedLine, DecodeOptions, Family, Token } from './types.js';
+
+const TCP_FLAGS = new Set(TCP_FLAG_WORDS);
+
+/** Fields the kernel always prints for a complete header; a line missing one was cut short. */
+const REQUIRED: Partial<Record<Layer, readonly string[]>> = {
+  ipv4: ['SRC', 'DST', 'LEN', 'TOS', 'PREC', 'TTL', 'ID', 'PROTO'],
+  ipv6: ['SRC', 'DST', 'LEN', 'TC', 'HOPLIMIT', 'FLOWLBL', 'PROTO'],
+  tcp: ['SPT', 'DPT', 'WINDOW', 'RES', 'URGP'],
+  udp: ['SPT', 'DPT', 'LEN'],
+  icmp: ['TYPE', 'CODE'],
+  icmpv6: ['TYPE', 'CODE'],
+  arp: ['HTYPE', 'PTYPE', 'OPCODE'],
+};
+
+/**
+ * Frames and tokenises one raw line. Returns undefined when it is not a netfilter LOG line. Reads only the few
+ * facts detection needs (interfaces, addresses, protocol, ports, TCP flags); every other value is decoded on
+ * demand by `decodeFields`, from the same tokens, so the two can never disagree.
+ */
+export function decodeLine(line: string, options?: DecodeOptions): DecodedLine | undefined {
+  return decodeFramed(frame(line, options));
+}
+
+export function decodeFramed(fr: Frame): DecodedLine | undefined {
+  const message = fr.message;
+  const inAt = findInField(message);
+  let tokens: Token[];
+  let cutFront = false;
+  let prefixEnd: number;
+  if (inAt >= 0) {
+    prefixEnd = inAt;
+    tokens = tokenize(message, inAt);
+  } else {
+    // No `IN=`: perhaps a relay cut the line's front off (`TTL=126 ID=15317 DF PROTO=TCP ...`).
+    if (message.indexOf('PROTO=') < 0) return undefined;
+    tokens = tokenize(message, 0);
+    if (!looksLikeCutHeader(tokens)) return undefined;
+    cutFront = true;
+    prefixEnd = 0;
+    repairCutFront(tokens);
+  }
+  const layers = assignLayers(message, tokens);
+  const prefixText = message.slice(0, prefixEnd);
+  const known = recognisePrefix(prefixText);
+  const out: DecodedLine = {
+    frame: fr,
+    message,
+    prefix: { text: prefixText, start: 0, end: prefixEnd, ...known },
+    family: 'other',
+    tokens,
+    truncated: cutFront,
+  };
+  readSummary(out, layers);
+  return out;
+}
+
+function looksLikeCutHeader(tokens: readonly Token[]): boolean {
+  let known = 0;
+  for (const t of tokens) {
+    if (t.key === 'PROTO') return known >= 1;
+    if (fieldSpec('ipv4', t.key) || fieldSpec('ipv6', t.key)) known++;
+  }
+  return false;
+}
+
+/** Drops the leading fragment of a cut line, restoring its key where the kernel's order makes it certain. */
+function repairCutFront(tokens: Token[]): void {
+  const first = tokens[0];
+  if (!first) return;
+  if (first.key === '' || (first.valueStart < 0 && !fieldSpec('ipv4', first.key))) {
+    // a value fragment such as the `0` of `PREC=0x00`
+    tokens[0] = { ...first, key: '' };
+    return;
+  }
+  if (first.valueStart >= 0 && !fieldSpec('ipv4', first.key) && !fieldSpec('link', first.key)) {
+    const restored = restoreCutKey(first.key, tokens[1]?.key);
+    tokens[0] = { ...first, key: restored ?? '' };
+  }
+}
+
+function readSummary(out: DecodedLine, layers: readonly (Layer | undefined)[]): void {
+  const { message, tokens } = out;
+  const seen = new Set<string>();
+  let transport: Layer | undefined;
+  let ipLayer: Layer | undefined;
+  let flags: string[] | undefined;
+  let fragment = false;
+  let incomplete = false;
+  let depthOpen = false;
+  for (let i = 0; i < tokens.length; i++) {
+    const tok = tokens[i];
+    if (tok.depth === 1) {
+      depthOpen = true;
+      continue;
+    }
+    if (depthOpen) depthOpen = false;
+    const layer = layers[i];
+    if (!layer) continue;
+    const key = tok.key;
+    seen.add(`${layer}:${key}`);
+    switch (layer) {
+      case 'link':
+        if (key === 'IN') out.in = tokenValue(message, tok);
+        else if (key === 'OUT') out.out = tokenValue(message, tok);
+        break;
+      case 'ipv4':
+      case 'ipv6':
+        ipLayer = layer;
+        if (key === 'SRC') out.src = parseAddress(tokenValue(message, tok))?.address;
+        else if (key === 'DST') out.dst = parseAddress(tokenValue(message, tok))?.address;
+        else if (key === 'PROTO') out.proto = tokenValue(message, tok);
+        else if (key === 'FRAG') fragment ||= tokenValue(message, tok) !== '0';
+        break;
+      case 'tcp':
+      case 'udp':
+        transport = layer;
+        if (key === 'SPT') out.spt = port(tokenValue(message, tok));
+        else if (key === 'DPT') out.dpt = port(tokenValue(message, tok));
+        else if (key === 'RES') flags = [];
+        else if (flags && tok.valueStart < 0 && TCP_FLAGS.has(key)) flags.push(key);
+        else if (key === 'INCOMPLETE') incomplete = true;
+        break;
+      case 'icmp':
+      case 'icmpv6':
+      case 'ipsec':
+        transport = layer;
+        if (key === 'INCOMPLETE') incomplete = true;
+        break;
+      case 'arp':
+        out.family = 'arp';
+        transport = 'arp';
+        break;
+      case 'meta':
+        if (key === 'TRUNCATED') out.truncated = true;
+        break;
+    }
+  }
+  if (ipLayer) out.family = ipLayer as Family;
+  if (transport === 'tcp' && seen.has('tcp:URGP')) out.tcpFlags = flags ?? [];
+  // Which headers must be whole: the IP header always; the transport header unless the packet is a later
+  // fragment or the kernel itself said the header was incomplete.
+  const must: Layer[] = [];
+  if (out.family === 'ipv4' || out.family === 'ipv6') must.push(out.family);
+  if (transport && !fragment && !incomplete && transport !== 'ipsec' && transport !== 'arp') must.push(transport);
+  if (out.family === 'arp') must.push('arp');
+  if (!out.truncated) {
+    for (const layer of must) {
+      for (const key of REQUIRED[layer] ?? []) {
+        if (!seen.has(`${layer}:${key}`)) {
+          out.truncated = true;
+          break;
+        }
+      }
+    }
+    // an embedded packet never closed, or a proto announced but its header absent
+    if (depthOpen && !message.trimEnd().endsWith(']')) out.truncated = true;
+    if (out.proto && !transport && /^(TCP|UDP|UDPLITE|ICMP|ICMPv6)$/.test(out.proto) && !fragment) out.truncated = true;
+  }
+}
+
+function port(text: string): number | undefined {
+  if (text.length === 0 || text.length > 5) return undefined;
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return undefined;
+    n = n * 10 + c;
+  }
+  return n <= 65535 ? n : undefined;
+}

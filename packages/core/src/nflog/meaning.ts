@@ -1,0 +1,71 @@
+import type { Lang } from '../i18n/text.js';
+import { classifyAddress } from '../net/address-class.js';
+import { icmpName } from '../net/icmp.js';
+import { ecsTransport, ipProtocol } from '../net/protocols.js';
+import type { FullField } from './fields.js';
+import { splitMacHeader } from './fields.js';
+import type { DecodedLine } from './types.js';
+
+const OUT_EMPTY = { en: '(none: the packet was for this host)', ja: '(なし: このホスト宛てのパケット)' };
+const IN_EMPTY = { en: '(none: the packet came from this host)', ja: '(なし: このホストが送信したパケット)' };
+const BROADCAST = { en: 'broadcast', ja: 'ブロードキャスト' };
+const MULTICAST = { en: 'multicast', ja: 'マルチキャスト' };
+const BYTES = { en: 'bytes', ja: 'バイト' };
+
+/** What a value means, beyond the value itself; undefined when the value speaks for itself. */
+export function meaningOf(f: FullField, line: DecodedLine, lang: Lang): string | undefined {
+  const v = f.value;
+  switch (f.layer) {
+    case 'link':
+      if (f.key === 'OUT' && v === '') return OUT_EMPTY[lang];
+      if (f.key === 'IN' && v === '') return IN_EMPTY[lang];
+      if (f.key === 'MAC' && typeof v === 'string') return macMeaning(v, lang);
+      return undefined;
+    case 'ipv4':
+    case 'ipv6':
+      if ((f.key === 'SRC' || f.key === 'DST') && typeof v === 'string') {
+        const info = classifyAddress(v);
+        return info ? `${v} — ${info.name[lang]}${info.range ? ` (${info.range})` : ''}` : undefined;
+      }
+      if (f.key === 'PROTO' && typeof v === 'string') {
+        const t = ecsTransport(v);
+        const p = t ? ipProtocol(t.number) : undefined;
+        return p ? `${v} — ${p.name[lang]} (${t!.number})` : undefined;
+      }
+      if (f.key === 'LEN' && typeof v === 'number') return `${v} ${BYTES[lang]}`;
+      return undefined;
+    case 'udp':
+      if (f.key === 'LEN' && typeof v === 'number') return `${v} ${BYTES[lang]}`;
+      return undefined;
+    case 'icmp':
+    case 'icmpv6':
+      if ((f.key === 'TYPE' || f.key === 'CODE') && typeof v === 'number') return icmpMeaning(f, line, lang);
+      return undefined;
+    default:
+      return undefined;
+  }
+}
+
+function macMeaning(raw: string, lang: Lang): string | undefined {
+  const h = splitMacHeader(raw);
+  if (!h || !h.destination) return undefined;
+  const dst = h.destination;
+  const kind = dst === 'ff:ff:ff:ff:ff:ff' ? ` ${BROADCAST[lang]}` : parseInt(dst.slice(0, 2), 16) & 1 ? ` ${MULTICAST[lang]}` : '';
+  const et = h.etherType !== undefined ? `0x${h.etherType.toString(16).padStart(4, '0')}` : '?';
+  return lang === 'ja'
+    ? `宛先 ${dst}${kind}、送信元 ${h.source}、EtherType ${et}${h.extra.length ? `、追加 ${h.extra.length} バイト` : ''}`
+    : `destination ${dst}${kind}, source ${h.source}, EtherType ${et}${h.extra.length ? `, ${h.extra.length} extra bytes` : ''}`;
+}
+
+function icmpMeaning(f: FullField, line: DecodedLine, lang: Lang): string | undefined {
+  // TYPE and CODE are named together: a code means something only for its type
+  const v6 = f.layer === 'icmpv6';
+  const sameDepth = line.tokens.filter((t) => t.depth === f.token.depth);
+  const typeTok = sameDepth.find((t) => t.key === 'TYPE');
+  const codeTok = sameDepth.find((t) => t.key === 'CODE');
+  const type = typeTok ? Number(line.message.slice(typeTok.valueStart, typeTok.valueEnd)) : NaN;
+  const code = codeTok ? Number(line.message.slice(codeTok.valueStart, codeTok.valueEnd)) : NaN;
+  const names = icmpName(type, Number.isNaN(code) ? 0 : code, v6);
+  if (!names) return undefined;
+  return f.key === 'TYPE' ? `${f.raw} — ${names.type[lang]}` : names.code ? `${f.raw} — ${names.code[lang]}` : undefined;
+}
