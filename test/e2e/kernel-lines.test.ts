@@ -8,6 +8,8 @@
  */
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
+import { decodeLine } from '../../packages/core/src/nflog/decode.js';
+import type { DecodedLine } from '../../packages/core/src/nflog/types.js';
 import { DEFAULT_HOSTS, KernelLog, Lab, requireRootAndTools, type LabHost } from './lab.js';
 
 const TOOLS = ['ip', 'iptables', 'ip6tables', 'nft', 'nmap', 'hping3', 'ping', 'sysctl', 'dmesg'];
@@ -38,6 +40,12 @@ const stampRe = /^\[\s*\d+\.\d{6}\] /;
 
 function prefixOf(message: string): string | undefined {
   return PREFIXES.find((p) => message.startsWith(`${p}IN=`));
+}
+
+/** The decoder's own view of a key: its token's value text, outside (depth 0) or inside (1) an ICMP error's `[ ]`. */
+function tok(d: DecodedLine, key: string, depth: 0 | 1 = 0): string | undefined {
+  const t = d.tokens.find((x) => x.key === key && x.depth === depth);
+  return t === undefined ? undefined : t.valueStart < 0 ? '' : d.message.slice(t.valueStart, t.valueEnd);
 }
 
 function field(message: string, key: string): string | undefined {
@@ -274,6 +282,194 @@ describe('e2e: kernel LOG lines from namespaces (root)', function () {
     it('prints UID/GID only on locally generated packets (OUTPUT), never on INPUT', () => {
       assert.match(lines('victim-out', OUT)[0]!.message, /^\[PCL OUT\]: IN= OUT=eth0 SRC=198\.51\.100\.10 .* UID=0 GID=0 $/);
       for (const c of lines('tcp-syn', OPT)) assert.doesNotMatch(c.message, /UID=/);
+    });
+  });
+  describe('decoded with decodeLine', () => {
+    const decoded = new Map<Captured, DecodedLine>();
+    const dec = (c: Captured): DecodedLine => {
+      const d = decoded.get(c);
+      assert.ok(d, `not decoded: ${c.line}`);
+      return d;
+    };
+    const decodedOf = (probe: string, prefix = REJECT) => lines(probe, prefix).map(dec);
+    /** An IPv4 fragment too short for its TCP header; whether that counts as truncated is the decoder's call. */
+    const shortHeader = (c: Captured) => / INCOMPLETE \[\d+ bytes\] $/.test(c.message);
+
+    before(() => {
+      for (const c of captured) {
+        const d = decodeLine(c.line);
+        if (d) decoded.set(c, d);
+      }
+    });
+
+    it('decodes every captured line, as a dmesg line, with its prefix text and nothing truncated', () => {
+      for (const c of captured) {
+        const d = decodeLine(c.line);
+        assert.ok(d, `decodeLine returned undefined for: ${c.line}`);
+        assert.equal(d.frame.format, 'dmesg', c.line);
+        assert.equal(d.prefix.text, c.prefix, c.line);
+        if (!shortHeader(c)) assert.equal(d.truncated, false, `marked truncated: ${c.line}`);
+      }
+      assert.equal(decodedOf('tcp-syn')[0]!.prefix.text, '[IPTABLES REJECT]: ');
+      assert.equal(decodedOf('udp', FINAL)[0]!.prefix.text, 'FINAL_REJECT: ');
+    });
+
+    it('gives the lab addresses as SRC/DST (IPv6 canonical) and the family', () => {
+      for (const c of captured) {
+        const d = dec(c);
+        const six = c.message.includes('SRC=2001:0db8:');
+        assert.equal(d.family, six ? 'ipv6' : 'ipv4', c.line);
+        if (c.probe === 'spoofed') {
+          assert.ok(['10.1.2.3', '203.0.113.7'].includes(d.src!), c.line);
+          assert.equal(d.dst, victim.ipv4);
+        } else if (c.prefix === OUT) {
+          assert.deepEqual([d.src, d.dst], [victim.ipv4, scanner.ipv4]);
+        } else if (c.probe === 'ip-options') {
+          assert.deepEqual([d.src, d.dst], [spoofer.ipv4, victim.ipv4]);
+        } else if (six) {
+          assert.deepEqual([d.src, d.dst], ['2001:db8::66', '2001:db8::10'], c.line);
+        } else {
+          assert.deepEqual([d.src, d.dst], [scanner.ipv4, victim.ipv4], c.line);
+        }
+      }
+      assert.equal(scanner.ipv6, '2001:db8::66');
+    });
+
+    const scans: Array<[string, string[]]> = [
+      ['tcp-syn', ['SYN']],
+      ['tcp-fin', ['FIN']],
+      ['tcp-xmas', ['URG', 'PSH', 'FIN']],
+      ['tcp-null', []],
+      ['tcp6-syn', ['SYN']],
+      ['tcp6-xmas', ['URG', 'PSH', 'FIN']],
+    ];
+    for (const [probe, flags] of scans) {
+      it(`${probe}: PROTO=TCP, DPT 1-40 each seen, flags ${JSON.stringify(flags)}`, () => {
+        const ds = decodedOf(probe);
+        assert.ok(ds.length >= 40, `${ds.length} lines`);
+        assert.deepEqual([...new Set(ds.map((d) => d.dpt))].sort((a, b) => a! - b!), SCAN_PORTS);
+        for (const d of ds) {
+          assert.equal(d.proto, 'TCP');
+          assert.deepEqual(d.tcpFlags, flags, d.message);
+          assert.equal(d.in, 'eth0');
+          assert.ok(Number.isInteger(d.spt) && d.spt! > 0 && d.spt! < 65536);
+        }
+      });
+    }
+
+    it('UDP: PROTO=UDP with the probed ports and no TCP flags; FINAL_REJECT on 161', () => {
+      const ds = decodedOf('udp');
+      assert.deepEqual([...new Set(ds.map((d) => d.dpt))].sort((a, b) => a! - b!), [53, 69, 161]);
+      for (const d of ds) {
+        assert.equal(d.proto, 'UDP');
+        assert.equal(d.tcpFlags, undefined);
+        assert.ok(d.spt! > 0);
+      }
+      const [final] = decodedOf('udp', FINAL);
+      assert.equal(final!.dpt, 161);
+      const six = decodedOf('udp6');
+      assert.deepEqual([...new Set(six.map((d) => d.dpt))].sort((a, b) => a! - b!), [53, 161]);
+      assert.ok(six.every((d) => d.proto === 'UDP' && d.src === '2001:db8::66'));
+    });
+
+    it('ICMP echo: TYPE=8 CODE=0, no ports, no flags; the reply coming back is TYPE=0', () => {
+      const ds = decodedOf('icmp-echo');
+      assert.equal(ds.length, 2);
+      for (const d of ds) {
+        assert.equal(d.proto, 'ICMP');
+        assert.equal(tok(d, 'TYPE'), '8');
+        assert.equal(tok(d, 'CODE'), '0');
+        assert.equal(d.spt, undefined);
+        assert.equal(d.dpt, undefined);
+        assert.equal(d.tcpFlags, undefined);
+      }
+      assert.deepEqual(ds.map((d) => tok(d, 'SEQ')), ['1', '2']);
+      const reply = decodedOf('victim-out').find((d) => tok(d, 'TYPE') === '0');
+      assert.ok(reply, 'no echo reply line');
+    });
+
+    it('ICMP error: outer TYPE=3 CODE=3 from the scanner, the quoted UDP packet at depth 1, no ports taken from it', () => {
+      const d = decodedOf('victim-out').find((x) => tok(x, 'TYPE') === '3');
+      assert.ok(d, 'no ICMP port unreachable line');
+      assert.equal(d.proto, 'ICMP');
+      assert.equal(tok(d, 'CODE'), '3');
+      assert.deepEqual([d.src, d.dst], [scanner.ipv4, victim.ipv4]);
+      assert.equal(d.dpt, undefined, 'DPT=33 belongs to the quoted packet');
+      assert.equal(tok(d, 'SRC', 1), victim.ipv4);
+      assert.equal(tok(d, 'DST', 1), scanner.ipv4);
+      assert.equal(tok(d, 'PROTO', 1), 'UDP');
+      assert.equal(tok(d, 'DPT', 1), '33');
+      const out = dec(lines('victim-out', OUT)[0]!);
+      assert.equal(tok(d, 'SPT', 1), String(out.spt), 'the quoted packet is the one the victim sent');
+    });
+
+    it('ICMPv6: echo request TYPE=128, reply TYPE=129, unreachable TYPE=1 CODE=4 quoting the UDP packet', () => {
+      const echo = decodedOf('icmp6-echo');
+      assert.equal(echo.length, 2);
+      for (const d of echo) {
+        assert.equal(d.proto, 'ICMPv6');
+        assert.equal(tok(d, 'TYPE'), '128');
+      }
+      const back = decodedOf('victim-out6');
+      assert.ok(back.some((d) => d.proto === 'ICMPv6' && tok(d, 'TYPE') === '129'));
+      const err = back.find((d) => tok(d, 'TYPE') === '1');
+      assert.ok(err, 'no ICMPv6 unreachable');
+      assert.equal(tok(err, 'CODE'), '4');
+      assert.equal(err.dpt, undefined);
+      assert.equal(tok(err, 'PROTO', 1), 'UDP');
+      assert.equal(tok(err, 'DPT', 1), '33');
+      assert.equal(tok(err, 'SRC', 1), victim.ipv6Expanded);
+    });
+
+    it('spoofed sources are decoded as logged: 10.1.2.3 and 203.0.113.7, TCP SYN to 22 and 23', () => {
+      const ds = decodedOf('spoofed');
+      const bySrc = new Map(ds.map((d) => [d.src, d]));
+      assert.equal(bySrc.get('10.1.2.3')?.dpt, 22);
+      assert.equal(bySrc.get('203.0.113.7')?.dpt, 23);
+      for (const d of ds) assert.deepEqual(d.tcpFlags, ['SYN']);
+    });
+
+    it('optional fields: SEQ/ACK/OPT, IP options, MARK, UID/GID and OUT', () => {
+      for (const probe of ['tcp-syn', 'tcp6-syn']) {
+        const [d] = decodedOf(probe, OPT);
+        assert.ok(d, `${probe}: no ${OPT}line`);
+        assert.equal(d.dpt, 39);
+        assert.match(tok(d, 'SEQ') ?? '', /^\d+$/);
+        assert.equal(tok(d, 'ACK'), '0');
+        assert.match(d.message, /OPT \(020405B4\)/);
+        assert.ok(d.tokens.some((t) => t.key === 'OPT'), 'OPT token');
+        assert.deepEqual(d.tcpFlags, ['SYN']);
+      }
+      const ipopt = decodedOf('ip-options', IPOPT)[0]!;
+      assert.ok(ipopt.tokens.some((t) => t.key === 'OPT'), 'IP OPT token');
+      assert.equal(ipopt.proto, 'ICMP');
+      const marked = decodedOf('tcp-syn').find((d) => d.dpt === 37)!;
+      assert.equal(tok(marked, 'MARK'), '0x2a');
+      const out = dec(lines('victim-out', OUT)[0]!);
+      assert.equal(out.out, 'eth0');
+      assert.ok(out.in === undefined || out.in === '', `in: ${out.in}`);
+      assert.equal(tok(out, 'UID'), '0');
+      assert.equal(tok(out, 'GID'), '0');
+      assert.equal(out.dpt, 33);
+    });
+
+    it('fragments: IPv6 FRAG ... INCOMPLETE is "more fragments", not a cut-off line; IPv4 fragments keep SRC/DST/PROTO', () => {
+      const six = decodedOf('frag6');
+      assert.equal(six.length, 3);
+      for (const d of six) {
+        assert.equal(d.truncated, false, d.message);
+        assert.equal(d.proto, 'ICMPv6');
+        assert.equal(d.src, '2001:db8::66');
+      }
+      assert.equal(tok(six[0]!, 'TYPE'), '128');
+      const four = decodedOf('fragments', FRAG);
+      assert.equal(four.length, 3);
+      for (const d of four) {
+        assert.deepEqual([d.src, d.dst, d.proto], [scanner.ipv4, victim.ipv4, 'TCP']);
+        assert.equal(d.dpt, undefined, 'no TCP header in these fragments');
+      }
+      const whole = decodedOf('fragments')[0]!;
+      assert.deepEqual([whole.dpt, whole.tcpFlags], [25, ['SYN']]);
     });
   });
 });
