@@ -18,3 +18,4 @@ export * from './nflog/decode.js';
 export * from './nflog/fields.js';
 export * from './nflog/ecs.js';
 export * from './nflog/explain.js';
+export * from './net/ports.js';
