@@ -9,6 +9,12 @@ import type { DecodedLine, DecodeOptions, Family, Token } from './types.js';
 
 const TCP_FLAGS = new Set(TCP_FLAG_WORDS);
 
+/**
+ * The kernel's printk record holds at most 1024 bytes and the longest nf_log line is about 800; relays add a
+ * header. Anything past 64 KiB is not a firewall line, whatever it contains, and is not worth scanning.
+ */
+export const MAX_LINE = 65536;
+
 /** Fields the kernel always prints for a complete header; a line missing one was cut short. */
 const REQUIRED: Partial<Record<Layer, readonly string[]>> = {
   ipv4: ['SRC', 'DST', 'LEN', 'TOS', 'PREC', 'TTL', 'ID', 'PROTO'],
@@ -26,6 +32,7 @@ const REQUIRED: Partial<Record<Layer, readonly string[]>> = {
  * demand by `decodeFields`, from the same tokens, so the two can never disagree.
  */
 export function decodeLine(line: string, options?: DecodeOptions): DecodedLine | undefined {
+  if (line.length > MAX_LINE) return undefined;
   return decodeFramed(frame(line, options));
 }
 

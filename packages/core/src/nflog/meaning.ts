@@ -2,6 +2,10 @@ import type { Lang } from '../i18n/text.js';
 import { classifyAddress } from '../net/address-class.js';
 import { icmpName } from '../net/icmp.js';
 import { ecsTransport, ipProtocol } from '../net/protocols.js';
+import { etherTypeName } from '../net/ethertype.js';
+import { decodeKernelTos, decodeTrafficClass, PRECEDENCE_NAMES, type TosInfo } from '../net/tos.js';
+import { ttlOrigin } from '../net/ttl.js';
+const serviceName = (_p: number, _t: string): { name: string; description: { en: string; ja: string } } | undefined => undefined; // TEMP until ports.ts lands
 import type { FullField } from './fields.js';
 import { splitMacHeader } from './fields.js';
 import type { DecodedLine } from './types.js';
@@ -25,18 +29,31 @@ export function meaningOf(f: FullField, line: DecodedLine, lang: Lang): string |
     case 'ipv6':
       if ((f.key === 'SRC' || f.key === 'DST') && typeof v === 'string') {
         const info = classifyAddress(v);
-        return info ? `${v} — ${info.name[lang]}${info.range ? ` (${info.range})` : ''}` : undefined;
+        return info ? `${info.name[lang]}${info.range && !info.name[lang].includes(info.range) ? ` (${info.range})` : ''}` : undefined;
       }
       if (f.key === 'PROTO' && typeof v === 'string') {
         const t = ecsTransport(v);
         const p = t ? ipProtocol(t.number) : undefined;
-        return p ? `${v} — ${p.name[lang]} (${t!.number})` : undefined;
+        return p ? `${p.name[lang]}, ${lang === 'ja' ? 'プロトコル番号' : 'protocol number'} ${t!.number}` : undefined;
+      }
+      if (f.key === 'LEN' && typeof v === 'number') return `${v} ${BYTES[lang]}`;
+      if ((f.key === 'TTL' || f.key === 'HOPLIMIT') && typeof v === 'number') return ttlOrigin(v)?.explanation[lang];
+      if (f.key === 'PREC' && typeof v === 'number') return PRECEDENCE_NAMES[v >> 5]?.[lang];
+      if (f.key === 'TOS' && typeof v === 'number') {
+        const prec = numberOf(line, f.token.depth, 'PREC');
+        return tosText(prec === undefined ? undefined : decodeKernelTos(v, prec), lang);
+      }
+      if (f.key === 'TC' && typeof v === 'number') return tosText(decodeTrafficClass(v), lang);
+      return undefined;
+    case 'tcp':
+    case 'udp': {
+      if ((f.key === 'SPT' || f.key === 'DPT') && typeof v === 'number') {
+        const s = serviceName(v, f.layer);
+        return s ? `${s.name} — ${s.description[lang]}` : undefined;
       }
       if (f.key === 'LEN' && typeof v === 'number') return `${v} ${BYTES[lang]}`;
       return undefined;
-    case 'udp':
-      if (f.key === 'LEN' && typeof v === 'number') return `${v} ${BYTES[lang]}`;
-      return undefined;
+    }
     case 'icmp':
     case 'icmpv6':
       if ((f.key === 'TYPE' || f.key === 'CODE') && typeof v === 'number') return icmpMeaning(f, line, lang);
@@ -51,7 +68,8 @@ function macMeaning(raw: string, lang: Lang): string | undefined {
   if (!h || !h.destination) return undefined;
   const dst = h.destination;
   const kind = dst === 'ff:ff:ff:ff:ff:ff' ? ` ${BROADCAST[lang]}` : parseInt(dst.slice(0, 2), 16) & 1 ? ` ${MULTICAST[lang]}` : '';
-  const et = h.etherType !== undefined ? `0x${h.etherType.toString(16).padStart(4, '0')}` : '?';
+  const etName = h.etherType !== undefined ? etherTypeName(h.etherType) : undefined;
+  const et = h.etherType !== undefined ? `0x${h.etherType.toString(16).padStart(4, '0')}${etName ? ` (${etName.name})` : ''}` : '?';
   return lang === 'ja'
     ? `宛先 ${dst}${kind}、送信元 ${h.source}、EtherType ${et}${h.extra.length ? `、追加 ${h.extra.length} バイト` : ''}`
     : `destination ${dst}${kind}, source ${h.source}, EtherType ${et}${h.extra.length ? `, ${h.extra.length} extra bytes` : ''}`;
@@ -68,4 +86,18 @@ function icmpMeaning(f: FullField, line: DecodedLine, lang: Lang): string | unde
   const names = icmpName(type, Number.isNaN(code) ? 0 : code, v6);
   if (!names) return undefined;
   return f.key === 'TYPE' ? `${f.raw} — ${names.type[lang]}` : names.code ? `${f.raw} — ${names.code[lang]}` : undefined;
+}
+
+function numberOf(line: DecodedLine, depth: 0 | 1, key: string): number | undefined {
+  const t = line.tokens.find((x) => x.depth === depth && x.key === key && x.valueStart >= 0);
+  if (!t) return undefined;
+  const raw = line.message.slice(t.valueStart, t.valueEnd);
+  const n = parseInt(raw.replace(/^0x/, ''), 16);
+  return Number.isNaN(n) ? undefined : n;
+}
+
+function tosText(info: TosInfo | undefined, lang: Lang): string | undefined {
+  if (!info) return undefined;
+  const dscp = `DSCP ${info.dscp}${info.dscpName ? ` ${info.dscpName}` : ''}${info.dscpMeaning ? ` (${info.dscpMeaning[lang]})` : ''}`;
+  return `${dscp}, ECN ${info.ecn.join(lang === 'ja' ? ' または ' : ' or ')}`;
 }

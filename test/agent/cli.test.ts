@@ -1,0 +1,96 @@
+// The portcullis CLI as users run it: the built bin, real processes, real files.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+import { MEMO } from '../fixtures/memo.js';
+
+const BIN = fileURLToPath(new URL('../../packages/agent/bin/portcullis.js', import.meta.url));
+
+function run(args: string[], input?: string) {
+  return execa('node', [BIN, ...args], { input, reject: false, env: { LANG: 'C' } });
+}
+
+describe('portcullis CLI', () => {
+  let dir: string;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'pcl-cli-'));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('--help lists the commands and the exit codes', async () => {
+    const r = await run(['--help']);
+    assert.equal(r.exitCode, 0);
+    assert.match(r.stdout, /portcullis decode/);
+    assert.match(r.stdout, /portcullis scan/);
+    assert.match(r.stdout, /Exit codes:/);
+  });
+
+  it('rejects an unknown command and an unknown option with exit 2 and one line', async () => {
+    const a = await run(['frobnicate']);
+    assert.equal(a.exitCode, 2);
+    assert.equal(a.stderr.trim().split('\n').length, 1);
+    assert.match(a.stderr, /unknown command 'frobnicate'/);
+    const b = await run(['decode', '--nope']);
+    assert.equal(b.exitCode, 2);
+    assert.match(b.stderr, /--nope/);
+    const c = await run(['decode', '--lang', 'fr']);
+    assert.equal(c.exitCode, 2);
+    assert.match(c.stderr, /--lang: 'fr'/);
+  });
+
+  it('names a missing file and exits 3', async () => {
+    const r = await run(['decode', join(dir, 'absent.log')]);
+    assert.equal(r.exitCode, 3);
+    assert.match(r.stderr, /absent\.log: cannot read: no such file/);
+    assert.doesNotMatch(r.stderr, /at .*\.js:\d+/); // no stack trace
+  });
+
+  it('explains the memo lines field by field from standard input', async () => {
+    const r = await run(['decode', '--no-geo', '--year', '2025', '-'], MEMO.join('\n') + '\nMar 21 16:04:00 refirio sshd[1]: hello\n');
+    assert.equal(r.exitCode, 0);
+    assert.match(r.stdout, /SRC=89\.248\.166\.153 +source address: Public/);
+    assert.match(r.stdout, /SYN +TCP flags: /);
+    assert.match(r.stdout, /ACK RST +TCP flags: /);
+    assert.match(r.stdout, /PROTO=2 +protocol: Internet Group Management/);
+    assert.match(r.stderr, /4 firewall lines, 1 other lines, 0 truncated, 0 with invalid values/);
+  });
+
+  it('speaks Japanese with --lang ja', async () => {
+    const r = await run(['decode', '--no-geo', '--lang', 'ja', '-'], MEMO[2]);
+    assert.equal(r.exitCode, 0);
+    assert.match(r.stdout, /送信元アドレス/);
+    assert.match(r.stderr, /ファイアウォール行 1/);
+  });
+
+  it('prints one ECS event per line with --json, read from a file', async () => {
+    const file = join(dir, 'memo.log');
+    writeFileSync(file, MEMO.join('\n') + '\n');
+    const r = await run(['decode', '--json', '--no-geo', '--year', '2025', file]);
+    assert.equal(r.exitCode, 0);
+    const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    assert.equal(events.length, 4);
+    assert.equal(events[2]['@timestamp'], '2025-03-21T16:03:32.000Z');
+    assert.equal(events[2].source.ip, '89.248.166.153');
+    assert.equal(events[2].destination.port, 3389);
+    assert.deepEqual(events[2].iptables.tcp.flags, ['SYN']);
+    assert.equal(events[3].portcullis.prefix.source, 'firewalld');
+    assert.equal(events[1].portcullis.source.class, 'unspecified');
+  });
+
+  it('adds the country of public addresses from the bundled database', async () => {
+    const r = await run(['decode', '--json', '-'], MEMO[2]);
+    assert.equal(r.exitCode, 0);
+    const e = JSON.parse(r.stdout);
+    assert.equal(e.source.geo.country_iso_code, 'NL');
+  });
+
+  it('survives binary garbage and a megabyte line', async () => {
+    const junk = Buffer.from(Array.from({ length: 100_000 }, (_, i) => (i * 131) % 256)).toString('latin1');
+    const r = await run(['decode', '-'], junk + '\n' + 'IN=eth0 OUT= ' + 'A'.repeat(1_500_000) + '\n' + MEMO[0] + '\n');
+    assert.equal(r.exitCode, 0);
+    assert.match(r.stderr, /1 firewall lines/);
+  });
+});
