@@ -5,7 +5,7 @@ import { ecsTransport, ipProtocol } from '../net/protocols.js';
 import { etherTypeName } from '../net/ethertype.js';
 import { decodeKernelTos, decodeTrafficClass, PRECEDENCE_NAMES, type TosInfo } from '../net/tos.js';
 import { ttlOrigin } from '../net/ttl.js';
-const serviceName = (_p: number, _t: string): { name: string; description: { en: string; ja: string } } | undefined => undefined; // TEMP until ports.ts lands
+import { serviceName } from '../net/ports.js';
 import type { FullField } from './fields.js';
 import { splitMacHeader } from './fields.js';
 import type { DecodedLine } from './types.js';
@@ -15,6 +15,10 @@ const IN_EMPTY = { en: '(none: the packet came from this host)', ja: '(なし: �
 const BROADCAST = { en: 'broadcast', ja: 'ブロードキャスト' };
 const MULTICAST = { en: 'multicast', ja: 'マルチキャスト' };
 const BYTES = { en: 'bytes', ja: 'バイト' };
+const URGP_CRAFTED = {
+  en: 'non-zero although URG is not set: a real TCP stack sends 0 here, so the packet was likely hand-crafted (mass scanners do this)',
+  ja: 'URGフラグが無いのに0以外: 通常のTCPスタックは0を送るため、細工されたパケット (大量スキャナに多い) の可能性が高い',
+};
 
 /** What a value means, beyond the value itself; undefined when the value speaks for itself. */
 export function meaningOf(f: FullField, line: DecodedLine, lang: Lang): string | undefined {
@@ -46,6 +50,8 @@ export function meaningOf(f: FullField, line: DecodedLine, lang: Lang): string |
       if (f.key === 'TC' && typeof v === 'number') return tosText(decodeTrafficClass(v), lang);
       return undefined;
     case 'tcp':
+      if (f.key === 'URGP' && typeof v === 'number' && v !== 0 && !hasFlag(line, f.token.depth, 'URG')) return URGP_CRAFTED[lang];
+    // falls through: ports and LEN read the same in TCP and UDP
     case 'udp': {
       if ((f.key === 'SPT' || f.key === 'DPT') && typeof v === 'number') {
         const s = serviceName(v, f.layer);
@@ -100,4 +106,8 @@ function tosText(info: TosInfo | undefined, lang: Lang): string | undefined {
   if (!info) return undefined;
   const dscp = `DSCP ${info.dscp}${info.dscpName ? ` ${info.dscpName}` : ''}${info.dscpMeaning ? ` (${info.dscpMeaning[lang]})` : ''}`;
   return `${dscp}, ECN ${info.ecn.join(lang === 'ja' ? ' または ' : ' or ')}`;
+}
+
+function hasFlag(line: DecodedLine, depth: 0 | 1, flag: string): boolean {
+  return line.tokens.some((t) => t.depth === depth && t.valueStart < 0 && t.key === flag);
 }
