@@ -50,9 +50,8 @@ export function meaningOf(f: FullField, line: DecodedLine, lang: Lang): string |
       if (f.key === 'TC' && typeof v === 'number') return tosText(decodeTrafficClass(v), lang);
       return undefined;
     case 'tcp':
-      if (f.key === 'URGP' && typeof v === 'number' && v !== 0 && !hasFlag(line, f.token.depth, 'URG')) return URGP_CRAFTED[lang];
-    // falls through: ports and LEN read the same in TCP and UDP
     case 'udp': {
+      if (f.key === 'URGP' && typeof v === 'number' && v !== 0 && !hasFlag(line, f.token.depth, 'URG')) return URGP_CRAFTED[lang];
       if ((f.key === 'SPT' || f.key === 'DPT') && typeof v === 'number') {
         const s = serviceName(v, f.layer);
         return s ? `${s.name} — ${s.description[lang]}` : undefined;
