@@ -4,7 +4,10 @@ import { frame } from '../../packages/core/src/framing/frame.js';
 import type { Frame } from '../../packages/core/src/framing/types.js';
 import { daysFromCivil, yearOfEpoch } from '../../packages/core/src/framing/year.js';
 
-const CORPUS = new URL('../../../shared/corpus/', import.meta.url);
+import { pathToFileURL } from 'node:url';
+import { CORPUS as CORPUS_DIR } from '../corpus.js';
+
+const CORPUS = pathToFileURL(CORPUS_DIR.endsWith('/') ? CORPUS_DIR : `${CORPUS_DIR}/`);
 
 function corpusLines(path: string): string[] {
   return readFileSync(new URL(path, CORPUS), 'utf8')
