@@ -3,6 +3,7 @@ import ipaddr from 'ipaddr.js';
 import {
   classifyAddress,
   parseAddress,
+  addressBytes,
   IPV4_RANGES,
   IPV6_RANGES,
   ADDRESS_CLASS_NAMES,
@@ -261,6 +262,15 @@ describe('net/address-class', () => {
     assert.equal(parseAddress('2001:DB8:0:0:1:0:0:1')?.address, '2001:db8::1:0:0:1');
     assert.equal(parseAddress('2001:db8:0:1:1:1:1:1')?.address, '2001:db8:0:1:1:1:1:1');
     assert.equal(parseAddress('0000:0000:0000:0000:0000:ffff:c000:0201')?.address, '::ffff:192.0.2.1');
+  });
+
+  it('gives addresses in network byte order', () => {
+    assert.deepEqual(addressBytes('192.0.2.1'), { family: 4, bytes: [192, 0, 2, 1] });
+    assert.deepEqual(addressBytes('2001:0db8:0000:0000:0000:0000:0000:0001'), {
+      family: 6,
+      bytes: [0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1],
+    });
+    assert.equal(addressBytes('1.2.3'), undefined);
   });
 
   it('parses IPv4 as written', () => {

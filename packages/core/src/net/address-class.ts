@@ -197,7 +197,7 @@ export const IPV6_RANGES: readonly AddressRange[] = Object.freeze([
 ]);
 
 interface CompiledRange {
-  readonly net: ipaddr.IPv4 | ipaddr.IPv6;
+  readonly net: readonly number[];
   readonly bits: number;
   readonly entry: AddressRange;
 }
@@ -207,7 +207,7 @@ function compile(ranges: readonly AddressRange[]): readonly CompiledRange[] {
   return ranges
     .map((entry) => {
       const [net, bits] = ipaddr.parseCIDR(entry.cidr);
-      return { net, bits, entry };
+      return { net: net.toByteArray(), bits, entry };
     })
     .sort((a, b) => b.bits - a.bits);
 }
@@ -215,31 +215,68 @@ function compile(ranges: readonly AddressRange[]): readonly CompiledRange[] {
 const COMPILED_V4 = compile(IPV4_RANGES);
 const COMPILED_V6 = compile(IPV6_RANGES);
 
+/** Whether the first `bits` bits of two equal-length byte arrays agree. */
+function prefixMatches(address: readonly number[], net: readonly number[], bits: number): boolean {
+  const whole = bits >> 3;
+  for (let i = 0; i < whole; i++) if (address[i] !== net[i]) return false;
+  const rest = bits & 7;
+  if (rest === 0) return true;
+  const mask = (0xff << (8 - rest)) & 0xff;
+  return (address[whole] & mask) === (net[whole] & mask);
+}
+
 /** Longer than any address text (45 = IPv6 with embedded IPv4): refuse before doing any work. */
 const MAX_ADDRESS_TEXT = 45;
 
-type Parsed = { family: 4 | 6; address: string; ip: ipaddr.IPv4 | ipaddr.IPv6 };
+type Parsed = { family: 4 | 6; address: string; bytes: number[] };
+
+const DOT = 46;
+const ZERO = 48;
+const NINE = 57;
+
+/**
+ * Strict dotted-quad: four decimal parts 0-255 without leading zeros. inet_aton would also take "1.2.3", "0x7f.1"
+ * or "010.0.0.1"; those are ambiguous in a log, so they are refused. Hand-scanned because IPv4 misses are the hot
+ * case (a scan from a large range), and the text is then already canonical.
+ */
+function parseIPv4Bytes(text: string): number[] | undefined {
+  const bytes: number[] = [];
+  let value = -1;
+  let digits = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= ZERO && c <= NINE) {
+      if (digits > 0 && value === 0) return undefined; // leading zero
+      value = (value < 0 ? 0 : value * 10) + (c - ZERO);
+      if (++digits > 3 || value > 255) return undefined;
+    } else if (c === DOT) {
+      if (digits === 0 || bytes.length === 3) return undefined;
+      bytes.push(value);
+      value = -1;
+      digits = 0;
+    } else return undefined;
+  }
+  if (digits === 0 || bytes.length !== 3) return undefined;
+  bytes.push(value);
+  return bytes;
+}
 
 function parseInternal(text: string): Parsed | undefined {
   if (text.length === 0 || text.length > MAX_ADDRESS_TEXT) return undefined;
   if (text.includes(':')) {
     // A zone index names an interface we cannot see; dropping it would be a guess.
     if (text.includes('%')) return undefined;
-    const dot = text.indexOf('.');
-    if (dot >= 0) {
+    if (text.includes('.')) {
       // ipaddr.js accepts octal and hex in the embedded IPv4 part; the notation allows only dotted decimal.
-      const tail = text.slice(text.lastIndexOf(':') + 1);
-      if (!ipaddr.IPv4.isValidFourPartDecimal(tail)) return undefined;
+      if (!parseIPv4Bytes(text.slice(text.lastIndexOf(':') + 1))) return undefined;
     }
     if (!ipaddr.IPv6.isValid(text)) return undefined;
     const ip = ipaddr.IPv6.parse(text);
     const address = ip.isIPv4MappedAddress() ? `::ffff:${ip.toIPv4Address().toString()}` : ip.toRFC5952String();
-    return { family: 6, address, ip };
+    return { family: 6, address, bytes: ip.toByteArray() };
   }
-  // Only the four-part decimal form: "1.2.3", "0x7f.1" or "010.0.0.1" are legal to inet_aton but ambiguous here.
-  if (!ipaddr.IPv4.isValidFourPartDecimal(text)) return undefined;
-  const ip = ipaddr.IPv4.parse(text);
-  return { family: 4, address: ip.toString(), ip };
+  const bytes = parseIPv4Bytes(text);
+  return bytes && { family: 4, address: text, bytes };
 }
 
 /** Parse an address as the kernel or a person writes it; anything that is not exactly an address is refused. */
@@ -248,43 +285,54 @@ export function parseAddress(text: string): { family: 4 | 6; address: string } |
   return parsed && { family: parsed.family, address: parsed.address };
 }
 
+/** The address in network byte order (4 or 16 bytes), for hashing and comparing; undefined if not an address. */
+export function addressBytes(text: string): { family: 4 | 6; bytes: number[] } | undefined {
+  const parsed = parseInternal(text);
+  return parsed && { family: parsed.family, bytes: parsed.bytes };
+}
+
 /** The registry row that covers an address, most specific first; undefined for global unicast space. */
-function lookup(ip: ipaddr.IPv4 | ipaddr.IPv6): AddressRange | undefined {
-  if (ip.kind() === 'ipv4') {
-    const v4 = ip as ipaddr.IPv4;
-    for (const c of COMPILED_V4) if (v4.match(c.net as ipaddr.IPv4, c.bits)) return c.entry;
-  } else {
-    const v6 = ip as ipaddr.IPv6;
-    for (const c of COMPILED_V6) if (v6.match(c.net as ipaddr.IPv6, c.bits)) return c.entry;
-  }
+function lookup(family: 4 | 6, bytes: readonly number[]): AddressRange | undefined {
+  for (const c of family === 4 ? COMPILED_V4 : COMPILED_V6) if (prefixMatches(bytes, c.net, c.bits)) return c.entry;
   return undefined;
 }
 
 /**
  * Logs repeat the same few addresses millions of times; remembering the answer keeps classification off the hot
- * path. Bounded so a scan from a whole /8 cannot grow memory: when full, the oldest entry goes (Map keeps order).
+ * path. Bounded so a scan from a whole /8 cannot grow memory: two generations, and when the young one fills, the
+ * old one is dropped whole. Answers in use get copied forward, so busy addresses stay; evicting one by one from a
+ * Map instead is slow in V8 once many deletions pile up.
  */
-const CACHE_LIMIT = 8192;
-const cache = new Map<string, AddressInfo | null>();
+const GENERATION_LIMIT = 4096;
+let young = new Map<string, AddressInfo | null>();
+let old = new Map<string, AddressInfo | null>();
 
 function remember(key: string, value: AddressInfo | null): void {
-  if (cache.size >= CACHE_LIMIT) {
-    const oldest = cache.keys().next();
-    if (!oldest.done) cache.delete(oldest.value);
+  if (young.size >= GENERATION_LIMIT) {
+    old = young;
+    young = new Map();
   }
-  cache.set(key, value);
+  young.set(key, value);
+}
+
+function recall(key: string): AddressInfo | null | undefined {
+  const hit = young.get(key);
+  if (hit !== undefined) return hit;
+  const older = old.get(key);
+  if (older !== undefined) remember(key, older);
+  return older;
 }
 
 /** Classify an address. Results are frozen and shared between calls: never mutate them. */
 export function classifyAddress(text: string): AddressInfo | undefined {
-  const hit = cache.get(text);
+  const hit = recall(text);
   if (hit !== undefined) return hit ?? undefined;
   const parsed = parseInternal(text);
   if (!parsed) {
     remember(text, null);
     return undefined;
   }
-  const entry = lookup(parsed.ip);
+  const entry = lookup(parsed.family, parsed.bytes);
   const info: AddressInfo = Object.freeze(
     entry
       ? { family: parsed.family, address: parsed.address, class: entry.class, range: entry.cidr, bogon: entry.bogon, name: entry.name }

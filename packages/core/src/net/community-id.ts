@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import ipaddr from 'ipaddr.js';
-import { parseAddress } from './address-class.js';
+import { addressBytes } from './address-class.js';
 
 /**
  * Community ID v1 (https://github.com/corelight/community-id-spec): one string for a flow, the same in Zeek,
@@ -63,12 +62,12 @@ export function communityId(
   dport?: number,
   seed = 0,
 ): string | undefined {
-  const s = parseAddress(src);
-  const d = parseAddress(dst);
+  const s = addressBytes(src);
+  const d = addressBytes(dst);
   if (!s || !d || s.family !== d.family) return undefined;
   if (!Number.isInteger(protocolNumber) || protocolNumber < 0 || protocolNumber > 255 || !isU16(seed)) return undefined;
-  let saddr = ipaddr.parse(s.address).toByteArray();
-  let daddr = ipaddr.parse(d.address).toByteArray();
+  let saddr = s.bytes;
+  let daddr = d.bytes;
 
   const ported = PORTED.has(protocolNumber);
   let p1 = sport ?? 0;
