@@ -143,12 +143,18 @@ export const FIELDS: readonly FieldSpec[] = [
   { key: 'TRUNCATED', layer: 'meta', type: 'flag', name: t('the kernel could not read the rest of the header', 'カーネルがヘッダの残りを読めなかった') },
 ];
 
-const byLayerKey = new Map<string, FieldSpec>();
-for (const f of FIELDS) byLayerKey.set(`${f.layer}:${f.key}`, f);
+// One map per layer: the lookup runs for every token of every line, so no key strings are built for it.
+const byLayer = new Map<Layer, Map<string, FieldSpec>>();
+for (const f of FIELDS) {
+  let m = byLayer.get(f.layer);
+  if (!m) byLayer.set(f.layer, (m = new Map()));
+  m.set(f.key, f);
+}
+const META = byLayer.get('meta')!;
 
 /** The catalogue entry for a key seen in a given layer; falls back to the layer-independent `meta` entries. */
 export function fieldSpec(layer: Layer, key: string): FieldSpec | undefined {
-  return byLayerKey.get(`${layer}:${key}`) ?? byLayerKey.get(`meta:${key}`);
+  return byLayer.get(layer)?.get(key) ?? META.get(key);
 }
 
 /** The kernel's order of the IPv4 and IPv6 header fields: lets a line cut at the front name its first key. */

@@ -26,6 +26,14 @@ const REQUIRED: Partial<Record<Layer, readonly string[]>> = {
   arp: ['HTYPE', 'PTYPE', 'OPCODE'],
 };
 
+// Each required key is one bit of its layer's mask, so the hot path records what it saw without building strings.
+const REQUIRED_BIT = new Map<Layer, Map<string, number>>();
+const REQUIRED_ALL = new Map<Layer, number>();
+for (const [layer, keys] of Object.entries(REQUIRED) as [Layer, readonly string[]][]) {
+  REQUIRED_BIT.set(layer, new Map(keys.map((k, i) => [k, 1 << i])));
+  REQUIRED_ALL.set(layer, (1 << keys.length) - 1);
+}
+
 /**
  * Frames and tokenises one raw line. Returns undefined when it is not a netfilter LOG line. Reads only the few
  * facts detection needs (interfaces, addresses, protocol, ports, TCP flags); every other value is decoded on
@@ -95,24 +103,24 @@ function repairCutFront(tokens: Token[]): void {
 
 function readSummary(out: DecodedLine, layers: readonly (Layer | undefined)[]): void {
   const { message, tokens } = out;
-  const seen = new Set<string>();
   let transport: Layer | undefined;
-  let ipLayer: Layer | undefined;
+  let ipLayer: 'ipv4' | 'ipv6' | undefined;
   let flags: string[] | undefined;
+  let urgp = false;
   let fragment = false;
   let incomplete = false;
-  let depthOpen = false;
+  let lastDepth = 0;
+  let ipSeen = 0;
+  let transportSeen = 0;
+  let arpSeen = 0;
   for (let i = 0; i < tokens.length; i++) {
     const tok = tokens[i];
-    if (tok.depth === 1) {
-      depthOpen = true;
-      continue;
-    }
-    if (depthOpen) depthOpen = false;
+    lastDepth = tok.depth;
+    if (tok.depth === 1) continue;
     const layer = layers[i];
     if (!layer) continue;
     const key = tok.key;
-    seen.add(`${layer}:${key}`);
+    const bit = REQUIRED_BIT.get(layer)?.get(key) ?? 0;
     switch (layer) {
       case 'link':
         if (key === 'IN') out.in = tokenValue(message, tok);
@@ -121,6 +129,7 @@ function readSummary(out: DecodedLine, layers: readonly (Layer | undefined)[]): 
       case 'ipv4':
       case 'ipv6':
         ipLayer = layer;
+        ipSeen |= bit;
         if (key === 'SRC') out.src = parseAddress(tokenValue(message, tok))?.address;
         else if (key === 'DST') out.dst = parseAddress(tokenValue(message, tok))?.address;
         else if (key === 'PROTO') out.proto = tokenValue(message, tok);
@@ -129,9 +138,11 @@ function readSummary(out: DecodedLine, layers: readonly (Layer | undefined)[]): 
       case 'tcp':
       case 'udp':
         transport = layer;
+        transportSeen |= bit;
         if (key === 'SPT') out.spt = port(tokenValue(message, tok));
         else if (key === 'DPT') out.dpt = port(tokenValue(message, tok));
         else if (key === 'RES') flags = [];
+        else if (key === 'URGP') urgp = true;
         else if (flags && tok.valueStart < 0 && TCP_FLAGS.has(key)) flags.push(key);
         else if (key === 'INCOMPLETE') incomplete = true;
         break;
@@ -139,39 +150,33 @@ function readSummary(out: DecodedLine, layers: readonly (Layer | undefined)[]): 
       case 'icmpv6':
       case 'ipsec':
         transport = layer;
+        transportSeen |= bit;
         if (key === 'INCOMPLETE') incomplete = true;
         break;
       case 'arp':
         out.family = 'arp';
-        transport = 'arp';
+        arpSeen |= bit;
         break;
       case 'meta':
         if (key === 'TRUNCATED') out.truncated = true;
         break;
     }
   }
-  if (ipLayer) out.family = ipLayer as Family;
-  if (transport === 'tcp' && seen.has('tcp:URGP')) out.tcpFlags = flags ?? [];
+  if (ipLayer) out.family = ipLayer satisfies Family;
+  if (transport === 'tcp' && urgp) out.tcpFlags = flags ?? [];
+  if (out.truncated) return;
   // Which headers must be whole: the IP header always; the transport header unless the packet is a later
   // fragment or the kernel itself said the header was incomplete.
-  const must: Layer[] = [];
-  if (out.family === 'ipv4' || out.family === 'ipv6') must.push(out.family);
-  if (transport && !fragment && !incomplete && transport !== 'ipsec' && transport !== 'arp') must.push(transport);
-  if (out.family === 'arp') must.push('arp');
-  if (!out.truncated) {
-    for (const layer of must) {
-      for (const key of REQUIRED[layer] ?? []) {
-        if (!seen.has(`${layer}:${key}`)) {
-          out.truncated = true;
-          break;
-        }
-      }
-    }
-    // an embedded packet never closed, or a proto announced but its header absent
-    if (depthOpen && !message.trimEnd().endsWith(']')) out.truncated = true;
-    if (out.proto && !transport && /^(TCP|UDP|UDPLITE|ICMP|ICMPv6)$/.test(out.proto) && !fragment) out.truncated = true;
-  }
+  if (ipLayer && ipSeen !== REQUIRED_ALL.get(ipLayer)) out.truncated = true;
+  else if (out.family === 'arp' && arpSeen !== REQUIRED_ALL.get('arp')) out.truncated = true;
+  else if (transport && !fragment && !incomplete && REQUIRED_ALL.has(transport) && transportSeen !== REQUIRED_ALL.get(transport)) out.truncated = true;
+  // an embedded packet never closed
+  else if (lastDepth === 1 && !message.trimEnd().endsWith(']')) out.truncated = true;
+  // a protocol announced but its header absent
+  else if (!transport && !fragment && out.proto !== undefined && HEADERED.has(out.proto)) out.truncated = true;
 }
+
+const HEADERED = new Set(['TCP', 'UDP', 'UDPLITE', 'ICMP', 'ICMPv6']);
 
 function port(text: string): number | undefined {
   if (text.length === 0 || text.length > 5) return undefined;
