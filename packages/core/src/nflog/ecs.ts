@@ -32,8 +32,14 @@ const EVENT_TYPE: Record<string, string> = { drop: 'denied', deny: 'denied', dro
  */
 export function toEcs(line: DecodedLine, options: EcsOptions = {}): EcsEvent {
   const fields = decodeFields(line);
-  const top = (layer: string, key: string): FullField | undefined =>
-    fields.find((f) => f.token.depth === 0 && f.layer === layer && f.key === key);
+  // first occurrence of each layer:key at the top level (the embedded packet's fields are not the line's)
+  const index = new Map<string, FullField>();
+  for (const f of fields) {
+    if (f.token.depth !== 0 || !f.layer) continue;
+    const k = `${f.layer}:${f.key}`;
+    if (!index.has(k)) index.set(k, f);
+  }
+  const top = (layer: string, key: string): FullField | undefined => index.get(`${layer}:${key}`);
   const ip = line.family === 'ipv4' || line.family === 'ipv6' ? line.family : undefined;
   const num = (f: FullField | undefined): number | undefined => (typeof f?.value === 'number' ? f.value : undefined);
 
