@@ -580,14 +580,14 @@ export async function generate(options: GenerateOptions): Promise<GenerateSummar
   // scanners
   const scanCount = Math.max(4, Math.round(lines / 25_000));
   const scans: Scan[] = [];
-  const docScanners = ['203.0.113.45', '198.51.100.61', '198.51.100.200', '203.0.113.77', '192.0.2.199'];
   for (let i = 0; i < scanCount; i++) {
     const kind: ScanKind =
       i === 1 ? 'slow-syn' : i === 2 ? 'syn-v6' : i === 3 ? 'xmas' : i === 4 ? 'null' :
       rng.weighted<ScanKind>([[60, 'syn'], [6, 'null'], [6, 'xmas'], [6, 'fin'], [4, 'maimon'], [4, 'ack'], [10, 'udp'], [2, 'slow-syn'], [4, 'syn-v6']]);
     const v6 = kind === 'syn-v6';
     const host = rng.weighted(hostTable);
-    const src = v6 ? ipv6Text(publicV6(rng)) : i < docScanners.length ? docScanners[i] : ipv4Text(publicV4(rng));
+    // public addresses: a documentation-range source never reaches the Internet, so it would read as spoofed
+    const src = v6 ? ipv6Text(publicV6(rng)) : ipv4Text(publicV4(rng));
     const slow = kind === 'slow-syn';
     const count = slow ? rng.range(20, 60) : Math.round(Math.exp(Math.log(15) + rng.float() * (Math.log(1000) - Math.log(15))));
     const ports = kind === 'udp' ? scanPorts(rng, count).map((p, k) => (k < 12 ? [53, 123, 161, 1900, 5060, 11211, 137, 500, 69, 111, 514, 520][k] : p)) : scanPorts(rng, count);
