@@ -85,6 +85,8 @@ describe('portcullis CLI', () => {
     assert.equal(r.exitCode, 0);
     const e = JSON.parse(r.stdout);
     assert.equal(e.source.geo.country_iso_code, 'NL');
+    assert.equal(e.portcullis.source.country, 'NL');
+    assert.equal(e.portcullis.destination.country, 'JP');
   });
 
   it('survives binary garbage and a megabyte line', async () => {

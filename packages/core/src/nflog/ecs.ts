@@ -167,12 +167,10 @@ export function toEcs(line: DecodedLine, options: EcsOptions = {}): EcsEvent {
   ] as const) {
     if (!addr) continue;
     const info = classifyAddress(addr);
-    if (info) ev.portcullis[name] = { class: info.class, range: info.range, bogon: info.bogon };
-    if (info?.class === 'public' && options.geo) {
-      const g = options.geo(addr);
-      if (g?.country) obj.geo = { country_iso_code: g.country };
-      if (g?.asn !== undefined) obj.as = { number: g.asn, organization: g.asOrg ? { name: g.asOrg } : undefined };
-    }
+    const g = info?.class === 'public' ? options.geo?.(addr) : undefined;
+    if (g?.country) obj.geo = { country_iso_code: g.country };
+    if (g?.asn !== undefined) obj.as = { number: g.asn, organization: g.asOrg ? { name: g.asOrg } : undefined };
+    if (info) ev.portcullis[name] = { class: info.class, range: info.range, bogon: info.bogon, country: g?.country, asn: g?.asn };
   }
   if (Object.keys(source).length) ev.source = source;
   if (Object.keys(destination).length) ev.destination = destination;
