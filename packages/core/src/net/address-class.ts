@@ -341,3 +341,35 @@ export function classifyAddress(text: string): AddressInfo | undefined {
   remember(text, info);
   return info;
 }
+
+const INTERN_MAX = 8192;
+let internNew = new Map<string, string | null>();
+let internOld = new Map<string, string | null>();
+
+/**
+ * The canonical text of an address, interned: the same source gives the same string object on every line, and
+ * that string is a copy of its own, never a slice of the line it was read from. Detectors keep addresses for
+ * minutes; a slice would pin the whole read buffer it came from (megabytes per retained address). Two bounded
+ * generations keep the hot sources without growing with the file.
+ */
+export function internAddress(text: string): string | undefined {
+  let hit = internNew.get(text);
+  if (hit === undefined) {
+    hit = internOld.get(text);
+    if (hit === undefined) {
+      const parsed = parseAddress(text);
+      hit = parsed ? ownCopy(parsed.address) : null;
+    }
+    if (internNew.size >= INTERN_MAX) {
+      internOld = internNew;
+      internNew = new Map();
+    }
+    internNew.set(ownCopy(text), hit);
+  }
+  return hit ?? undefined;
+}
+
+/** A string that shares no storage with a larger one (V8 may otherwise keep a substring as a view of its parent). */
+function ownCopy(s: string): string {
+  return (' ' + s).slice(1);
+}

@@ -1,6 +1,6 @@
 import { frame } from '../framing/frame.js';
 import type { Frame } from '../framing/types.js';
-import { parseAddress } from '../net/address-class.js';
+import { internAddress } from '../net/address-class.js';
 import { fieldSpec, TCP_FLAG_WORDS, type Layer } from './catalogue.js';
 import { assignLayers, restoreCutKey } from './layers.js';
 import { recognisePrefix } from './prefixes.js';
@@ -130,8 +130,8 @@ function readSummary(out: DecodedLine, layers: readonly (Layer | undefined)[]): 
       case 'ipv6':
         ipLayer = layer;
         ipSeen |= bit;
-        if (key === 'SRC') out.src = parseAddress(tokenValue(message, tok))?.address;
-        else if (key === 'DST') out.dst = parseAddress(tokenValue(message, tok))?.address;
+        if (key === 'SRC') out.src = internAddress(tokenValue(message, tok));
+        else if (key === 'DST') out.dst = internAddress(tokenValue(message, tok));
         else if (key === 'PROTO') out.proto = tokenValue(message, tok);
         else if (key === 'FRAG') fragment ||= tokenValue(message, tok) !== '0';
         break;
