@@ -91,11 +91,12 @@ function flagRow(fields: readonly FullField[], depth: 0 | 1, lang: Lang): Explai
 /** One field's row: what the field is, its value, and what that value means. Also the LSP's hover text. */
 export function explainFieldRow(f: FullField, line: DecodedLine, options: ExplainOptions): ExplainedRow {
   const { lang } = options;
-  const label = f.token.valueStart < 0 ? f.key || f.raw : `${f.key}=${f.raw}`;
+  // the token as logged, whatever its shape (`KEY=v`, `FRAG:n`, `OPT (..)`, `INCOMPLETE [n bytes]`)
+  const label = line.message.slice(f.token.start, f.token.end);
   const depth = f.token.depth;
   if (!f.spec) {
     const what = f.key === '' ? (f.invalid ?? '') : L.unknownKey[lang];
-    return { label: f.key === '' ? line.message.slice(f.token.start, f.token.end) : label, text: what, depth, invalid: f.key === '' };
+    return { label, text: what, depth, invalid: f.key === '' };
   }
   const name = f.spec.name[lang];
   if (f.invalid) return { label, text: `${name} — ${L.invalid[lang]}: ${f.invalid}`, invalid: true, depth };

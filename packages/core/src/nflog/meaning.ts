@@ -15,6 +15,11 @@ const IN_EMPTY = { en: '(none: the packet came from this host)', ja: '(なし: �
 const BROADCAST = { en: 'broadcast', ja: 'ブロードキャスト' };
 const MULTICAST = { en: 'multicast', ja: 'マルチキャスト' };
 const BYTES = { en: 'bytes', ja: 'バイト' };
+// 1 is not what is left of a long journey: IGMP, MLD, mDNS and other link-local traffic is sent with 1 on purpose
+const TTL_ONE = {
+  en: 'sent to go no further than this link (the usual value for IGMP, MLD, mDNS and other link-local traffic), or at its last hop',
+  ja: 'このリンクより先へ送らないための値 (IGMP・MLD・mDNS などリンクローカル通信の通常値)、または最後のホップ',
+};
 const URGP_CRAFTED = {
   en: 'non-zero although URG is not set: a real TCP stack sends 0 here, so the packet was likely hand-crafted (mass scanners do this)',
   ja: 'URGフラグが無いのに0以外: 通常のTCPスタックは0を送るため、細工されたパケット (大量スキャナに多い) の可能性が高い',
@@ -33,7 +38,10 @@ export function meaningOf(f: FullField, line: DecodedLine, lang: Lang): string |
     case 'ipv6':
       if ((f.key === 'SRC' || f.key === 'DST') && typeof v === 'string') {
         const info = classifyAddress(v);
-        return info ? `${info.name[lang]}${info.range && !info.name[lang].includes(info.range) ? ` (${info.range})` : ''}` : undefined;
+        if (!info) return undefined;
+        // the kernel prints IPv6 fully expanded; say the address the way people write it
+        const written = info.address !== f.raw ? `${info.address} — ` : '';
+        return `${written}${info.name[lang]}${info.range && !info.name[lang].includes(info.range) ? ` (${info.range})` : ''}`;
       }
       if (f.key === 'PROTO' && typeof v === 'string') {
         const t = ecsTransport(v);
@@ -41,7 +49,7 @@ export function meaningOf(f: FullField, line: DecodedLine, lang: Lang): string |
         return p ? `${p.name[lang]}, ${lang === 'ja' ? 'プロトコル番号' : 'protocol number'} ${t!.number}` : undefined;
       }
       if (f.key === 'LEN' && typeof v === 'number') return `${v} ${BYTES[lang]}`;
-      if ((f.key === 'TTL' || f.key === 'HOPLIMIT') && typeof v === 'number') return ttlOrigin(v)?.explanation[lang];
+      if ((f.key === 'TTL' || f.key === 'HOPLIMIT') && typeof v === 'number') return v === 1 ? TTL_ONE[lang] : ttlOrigin(v)?.explanation[lang];
       if (f.key === 'PREC' && typeof v === 'number') return PRECEDENCE_NAMES[v >> 5]?.[lang];
       if (f.key === 'TOS' && typeof v === 'number') {
         const prec = numberOf(line, f.token.depth, 'PREC');
