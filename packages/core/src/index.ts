@@ -26,3 +26,6 @@ export * from './nflog/fields.js';
 export * from './nflog/ecs.js';
 export * from './nflog/explain.js';
 export * from './net/ports.js';
+export * from './policy/allowlist.js';
+export * from './policy/escalation.js';
+export * from './policy/decisions.js';
