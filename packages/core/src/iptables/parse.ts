@@ -127,6 +127,9 @@ export interface IptablesParseOptions {
 /** A line with more than this many problems is garbage; more messages would only slow the editor down. */
 const MAX_PROBLEMS_PER_LINE = 50;
 
+/** Stands for a problem counted but not built: capProblems reports how many there were. */
+const DROPPED: IptablesDiagnostic = iptablesDiagnostic('error', 'unexpected-word', { line: 0, start: 0, end: 0 }, 'Unexpected word.', '予期しない語です。');
+
 const COUNTERS = /^\[(\d+):(\d+)\]$/;
 
 function capProblems(problems: IptablesDiagnostic[], line: number, length: number): IptablesDiagnostic[] {
@@ -313,6 +316,7 @@ function parseRuleWords(
   const all: IptablesOptionUse[] = [];
   const extensions: MutableExtension[] = [];
   let bang: IptablesWord | undefined;
+  let dropped = 0;
 
   const take = (): IptablesWord | undefined => words[i++];
   const peek = (): IptablesWord | undefined => words[i];
@@ -413,7 +417,9 @@ function parseRuleWords(
       continue;
     }
     if (w.quoted || !w.value.startsWith('-') || w.value === '-') {
-      problems.push(unexpected(w));
+      // Garbage lines have a stray word per word: count past the cap instead of building messages nobody sees.
+      if (problems.length <= MAX_PROBLEMS_PER_LINE) problems.push(unexpected(w));
+      else dropped++;
       continue;
     }
     const { name, inline } = splitOptionWord(w);
@@ -514,6 +520,7 @@ function parseRuleWords(
       values.push(take() as IptablesWord);
     record(name, name.value, undefined, values, extensions.length - 1);
   }
+  for (let k = 0; k < dropped; k++) problems.push(DROPPED);
   if (bang) problems.push(iptablesDiagnostic('error', 'dangling-negation', bang.span, '`!` must be followed by the option it negates.', '`!` の後には否定するオプションが必要です。'));
 
   return {
