@@ -6,18 +6,16 @@ import { optionSpecOf, ruleProtocol } from './context.js';
 
 /**
  * Value problems of a rule, computed once and shared by the value rules (addresses, ports, protocols, log level,
- * everything else): each rule file keeps its own codes. Cached per rule object and context, so five rules cost one
- * pass.
+ * everything else): each rule file keeps its own codes. The rules run one after another on the same rule, so a
+ * one-entry cache makes five rules cost one pass (a WeakMap over 100k rules cost more in GC than it saved).
  */
-const cache = new WeakMap<IptablesRule, { key: string; diagnostics: IptablesDiagnostic[] }>();
+let last: { rule: IptablesRule; family: IptablesRuleContext['family']; diagnostics: IptablesDiagnostic[] } | undefined;
 
 /** Options whose values a dedicated rule checks with its own wording. */
 const OWNED_ELSEWHERE = new Set(['--log-prefix', '--nflog-prefix']);
 
 export function ruleValueDiagnostics(rule: IptablesRule, ctx: IptablesRuleContext): IptablesDiagnostic[] {
-  const key = `${ctx.family ?? ''}`;
-  const hit = cache.get(rule);
-  if (hit && hit.key === key) return hit.diagnostics;
+  if (last && last.rule === rule && last.family === ctx.family) return last.diagnostics;
   const protocol = ruleProtocol(rule);
   const valueCtx = { ...(ctx.family !== undefined ? { family: ctx.family } : {}), ...(protocol !== undefined ? { protocol } : {}) };
   const out: IptablesDiagnostic[] = [];
@@ -29,7 +27,7 @@ export function ruleValueDiagnostics(rule: IptablesRule, ctx: IptablesRuleContex
       out.push({ severity: p.severity, code: p.code, message: p.message, span: word.span });
     }
   }
-  cache.set(rule, { key, diagnostics: out });
+  last = { rule, family: ctx.family, diagnostics: out };
   return out;
 }
 
