@@ -184,6 +184,29 @@ describe('agent sources: file cursor', () => {
     assert.match(r.notes.join("\n"), /is gone|truncated or replaced/);
   });
 
+  it('a file truncated, written and then renamed is read from its start', async () => {
+    writeFileSync(log, 'first\n');
+    let r = await runOnce(undefined, log, { startAt: 'beginning' });
+    truncateSync(log, 0);
+    appendFileSync(log, 'second\n');
+    renameSync(log, `${log}.1`);
+    writeFileSync(log, 'third\n');
+    r = await runOnce(r.cursor, log);
+    assert.deepEqual(r.lines, ['second', 'third']);
+  });
+
+  it('known limit: a file empty at the last run has no fingerprint, so its compressed rotation cannot be found', async () => {
+    writeFileSync(log, '');
+    let r = await runOnce(undefined, log);
+    appendFileSync(log, 'written and rotated between two runs\n');
+    writeFileSync(`${log}.1.gz`, gzipSync(readFileSync(log)));
+    unlinkSync(log);
+    writeFileSync(log, 'next\n');
+    r = await runOnce(r.cursor, log);
+    // nothing is read twice, the live file is read whole; the compressed file's line is the documented loss
+    assert.deepEqual(r.lines, ['next']);
+  });
+
   it('position() moves only over lines handed out', async () => {
     writeFileSync(log, 'a\nb\nc\n');
     const reader = readNew(undefined, log, { startAt: 'beginning' });

@@ -147,7 +147,15 @@ export function readNew(cursor: FileCursor | undefined, path: string, options: R
     const index = sibs.findIndex((s) => s.info.dev === c.dev && s.info.ino === c.ino && s.compressed === c.compressed);
     if (index >= 0) {
       const old = await openRotated(sibs[index]);
-      if (old && matches(old, c)) return chain(old, c.offset, sibs, index, live);
+      if (old && old.info.size >= c.offset && matches(old, c)) return chain(old, c.offset, sibs, index, live);
+      // Same inode, other content: copied-and-truncated (the copy, rotated before it, has our rest) or truncated,
+      // and written again, before it was rotated. What it holds now is all new.
+      if (old && !c.compressed) {
+        const copy = await byFingerprint(c, sibs.slice(0, index));
+        if (copy) return chain(copy.piece, c.offset, sibs, copy.index, live);
+        if (c.offset > 0) notes.push(`${path}: ${old.path} was truncated before it was rotated; read from its start`);
+        return chain(old, 0, sibs, index, live);
+      }
     }
     // replaced by a copy of itself (an editor, `sed -i`, a restore): same content, new inode
     if (live && live.info.size >= c.offset && matches(live, c)) {
