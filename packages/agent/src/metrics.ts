@@ -1,5 +1,6 @@
-import { open, rename, unlink } from 'node:fs/promises';
+import { rename, unlink } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
+import { writeSynced } from './synced-file.js';
 
 /** One gauge sample; the Prometheus textfile collector reads these from node_exporter's directory. */
 export interface Sample {
@@ -38,13 +39,7 @@ export function formatMetrics(samples: readonly Sample[]): string {
 export async function writeMetricsFile(path: string, samples: readonly Sample[]): Promise<void> {
   const text = formatMetrics(samples);
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  const fh = await open(tmp, 'w', 0o644);
-  try {
-    await fh.writeFile(text);
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
+  await writeSynced(tmp, text, 0o644);
   try {
     await rename(tmp, path);
   } catch (err) {

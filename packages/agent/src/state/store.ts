@@ -1,5 +1,6 @@
 import { copyFile, link, open, readFile, readdir, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeSynced } from '../synced-file.js';
 import type { AddressFamily, BanKind } from '../backends/backend.js';
 import { cursorProblem, type SourceCursor } from '../sources/cursor.js';
 
@@ -143,13 +144,7 @@ export class StateStore {
     const text = serializeState(state, this.now());
     await this.removeStaleTemps();
     const tmp = join(this.dir, `.${FILE}.${process.pid}.tmp`);
-    const fh = await open(tmp, 'w', 0o640);
-    try {
-      await fh.writeFile(text);
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
+    await writeSynced(tmp, text, 0o640);
     try {
       if (this.primaryGood ?? (await this.primaryIsValid())) await this.keepBackup();
       await rename(tmp, this.file);
