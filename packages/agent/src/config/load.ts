@@ -1,0 +1,644 @@
+import { readFile } from 'node:fs/promises';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import { Allowlist, parseAddress, type AllowEntry, type BanPolicy, type DetectConfig, type NoiseReason } from '@portcullis/core';
+import {
+  BACKEND_TYPES,
+  CONFIG_DEFAULTS,
+  CONFIG_SCHEMA,
+  DEFAULT_CONFIG_PATH,
+  IPSET_MAX_TIMEOUT_S,
+  MAX_DURATION_S,
+  type BackendType,
+  type SchemaNode,
+  type StartPosition,
+} from './schema.js';
+import {
+  broadcastAddresses,
+  connectedNetworks,
+  defaultGateways,
+  defaultSources,
+  ownAddresses,
+  readSystemFacts,
+  sshClient,
+  wanInterfaces,
+  type SystemFacts,
+} from './system.js';
+import { formatDuration, parseCidr, parseDuration, suggest } from './values.js';
+
+export { DEFAULT_CONFIG_PATH } from './schema.js';
+
+// ---------------------------------------------------------------------------------------------------------------
+// The typed result
+// ---------------------------------------------------------------------------------------------------------------
+
+export interface ScanSettings {
+  readonly ports: number;
+  readonly hosts: number;
+  readonly windowMs: number;
+  readonly stealth: number;
+  readonly slowPorts: number;
+  readonly slowWindowMs: number;
+  readonly lateReplies: boolean;
+  readonly maxSources: number;
+}
+
+export interface SpoofSettings {
+  readonly enabled: boolean;
+  /** The standing anti-spoofing guard (every special-purpose range dropped on the WAN interfaces). */
+  readonly guard: boolean;
+  readonly idleMs: number;
+}
+
+export interface NoiseSettings {
+  readonly reasons: readonly NoiseReason[];
+  /** Directed-broadcast addresses; in `AgentConfig` the configured ones plus the host's own networks'. */
+  readonly broadcast: readonly string[];
+  readonly guessBroadcast: boolean;
+}
+
+export interface DetectSettings {
+  readonly scan: ScanSettings;
+  readonly spoof: SpoofSettings;
+  readonly noise: NoiseSettings;
+}
+
+export interface BackendSets {
+  readonly blockV4: string;
+  readonly blockV6: string;
+  readonly spoofV4: string;
+  readonly spoofV6: string;
+  readonly guardV4: string;
+  readonly guardV6: string;
+}
+
+export interface BackendSettings {
+  readonly type: BackendType;
+  /** nftables: the `inet` table's name. */
+  readonly table: string;
+  readonly sets: BackendSets;
+}
+
+/** What the file says, every default filled in except the two that depend on the machine. */
+export interface FileSettings {
+  /** The file read; undefined when the default file was absent. */
+  readonly file?: string;
+  /** Undefined: not in the file, the machine decides (`defaultSources`). */
+  readonly sources?: readonly string[];
+  /** Undefined: not in the file, the interfaces of the default routes. */
+  readonly wan?: readonly string[];
+  /** Configured never-blocked CIDRs and addresses, canonical (`10.0.0.0/8`, `2001:db8::1`). */
+  readonly allow: readonly string[];
+  readonly detect: DetectSettings;
+  /** Milliseconds, as core's policy takes them; `factor` is the YAML's `increment`. */
+  readonly ban: BanPolicy;
+  readonly backend: BackendSettings;
+  /** The state directory. */
+  readonly state: string;
+  readonly start: StartPosition;
+  /** Sentences worth showing with --verbose: what was assumed, adjusted or found odd (never an error). */
+  readonly notes: readonly string[];
+}
+
+/** The configuration a run works with: the file's settings with the machine's facts resolved. */
+export interface AgentConfig extends FileSettings {
+  readonly sources: readonly string[];
+  readonly wan: readonly string[];
+  /** Which values came from the machine rather than the file. */
+  readonly defaulted: { readonly sources: boolean; readonly wan: boolean };
+  /** Everything never blocked, with why: `allow` (config), own addresses, default gateways, the SSH client. */
+  readonly neverBlock: readonly AllowEntry[];
+  /** Networks attached to the WAN interfaces (core's spoof rule: a private neighbour there is real). */
+  readonly connected: readonly string[];
+  /** What was read from the machine, for `status`. */
+  readonly facts: SystemFacts;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Errors
+// ---------------------------------------------------------------------------------------------------------------
+
+export interface ConfigIssue {
+  readonly file: string;
+  /** 1-based. */
+  readonly line: number;
+  /** 1-based. */
+  readonly column: number;
+  /** Key path as written in the file: `detect.scan.ports`, `allow[2]`; empty for the file as a whole. */
+  readonly path: string;
+  readonly message: string;
+}
+
+export function formatIssue(i: ConfigIssue): string {
+  return `${i.file}:${i.line}:${i.column}: ${i.path ? `${i.path}: ` : ''}${i.message}`;
+}
+
+/** Every problem of a config file at once, one line each (`file:line:column: key.path: sentence`), in file order. */
+export class ConfigError extends Error {
+  readonly issues: readonly ConfigIssue[];
+
+  constructor(issues: readonly ConfigIssue[]) {
+    const sorted = [...issues].sort((a, b) => a.line - b.line || a.column - b.column);
+    super(sorted.map(formatIssue).join('\n'));
+    this.name = 'ConfigError';
+    this.issues = sorted;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Loading
+// ---------------------------------------------------------------------------------------------------------------
+
+export interface LoadOptions {
+  /** Facts from the machine; default: `readSystemFacts()` (runs `ip -j`). Tests pass their own. */
+  readonly system?: () => Promise<SystemFacts>;
+  /** Used for the `sources` default; default: `fs.existsSync`. */
+  readonly exists?: (path: string) => boolean;
+  /** Where `SSH_CONNECTION` is read; default: `process.env`. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+/**
+ * Reads, validates and resolves the configuration. Without `path`, `/etc/portcullis/config.yaml`, and if that does
+ * not exist every setting is its default (a note says so); a `path` that was asked for must exist. Throws
+ * `ConfigError` naming file, line and column of every problem.
+ */
+export async function loadConfig(path?: string, options: LoadOptions = {}): Promise<AgentConfig> {
+  const file = path ?? DEFAULT_CONFIG_PATH;
+  let text: string | undefined;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' && path === undefined) text = undefined;
+    else throw new ConfigError([{ file, line: 1, column: 1, path: '', message: readProblem(code, err) }]);
+  }
+  const settings =
+    text === undefined
+      ? { ...checkConfigText('', file), file: undefined, notes: [`${file} does not exist: every setting is its default`] }
+      : checkConfigText(text, file);
+  return resolveConfig(settings, options);
+}
+
+function readProblem(code: string | undefined, err: unknown): string {
+  switch (code) {
+    case 'ENOENT':
+      return 'no such file';
+    case 'EACCES':
+    case 'EPERM':
+      return 'cannot be read: permission denied';
+    case 'EISDIR':
+      return 'is a directory, not a config file';
+    default:
+      return `cannot be read: ${err instanceof Error ? err.message : String(err)}`;
+  }
+}
+
+/** Path segments into the parsed value; numbers index lists. */
+type Seg = string | number;
+
+/** Finds YAML positions for key paths, so every message names the line and column of what it is about. */
+class Locator {
+  constructor(
+    private readonly doc: Document,
+    private readonly lines: LineCounter,
+  ) {}
+
+  /** The value at the path, or the nearest enclosing node that exists; with `key`, the key of the last segment. */
+  at(path: readonly Seg[], key = false): { line: number; column: number } {
+    let node: unknown = this.doc.contents;
+    let best = this.offsetOf(node) ?? 0;
+    for (let i = 0; i < path.length; i++) {
+      if (isAlias(node)) node = node.resolve(this.doc);
+      const seg = path[i];
+      let next: unknown;
+      if (isMap(node)) {
+        const pair = node.items.find((p) => isPair(p) && (isScalar(p.key) ? String(p.key.value) : String(p.key)) === String(seg));
+        if (!pair) break;
+        if (key && i === path.length - 1) {
+          best = this.offsetOf(pair.key) ?? best;
+          break;
+        }
+        next = pair.value;
+      } else if (isSeq(node) && typeof seg === 'number') {
+        next = node.items[seg];
+      } else break;
+      const offset = this.offsetOf(next);
+      if (offset === undefined) break;
+      best = offset;
+      node = next;
+    }
+    const pos = this.lines.linePos(best);
+    return { line: pos.line, column: pos.col };
+  }
+
+  private offsetOf(node: unknown): number | undefined {
+    const range = (node as { range?: unknown } | null | undefined)?.range;
+    return Array.isArray(range) && typeof range[0] === 'number' ? range[0] : undefined;
+  }
+}
+
+function pathText(path: readonly Seg[]): string {
+  let out = '';
+  for (const s of path) out += typeof s === 'number' ? `[${s}]` : out === '' ? s : `.${s}`;
+  return out;
+}
+
+/** How a value reads in a sentence: strings quoted as written, containers by kind. */
+function show(value: unknown): string {
+  if (typeof value === 'string') return `'${value}'`;
+  if (value === null || value === undefined) return 'nothing';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  return String(value);
+}
+
+const TYPE_WORDS: Readonly<Record<string, string>> = {
+  integer: 'a whole number',
+  number: 'a number',
+  boolean: 'true or false',
+  string: 'text',
+  array: 'a list',
+  object: 'a mapping of keys',
+};
+
+/** Words people reach for that are not the value's name but point to one (spelling distance would mislead). */
+const ENUM_ALIASES: Readonly<Record<string, { value: string; why: string }>> = {
+  iptables: { value: 'ipset', why: 'ipset is the backend for iptables: its sets are hooked into iptables' },
+  ip6tables: { value: 'ipset', why: 'ipset is the backend for iptables: its sets are hooked into iptables' },
+  nft: { value: 'nftables', why: "did you mean 'nftables'?" },
+  none: { value: 'dry-run', why: 'dry-run changes nothing' },
+};
+
+const DURATION_HINT = 'use e.g. 90s, 15m, 2h, 7d';
+
+function notDuration(value: unknown): string {
+  return `${show(value)} is not a duration (${DURATION_HINT})`;
+}
+
+/** Sentences for values that fail a `pattern`, by which definition or property the pattern belongs to. */
+function patternMessage(schemaPath: string, value: unknown): string {
+  const v = show(value);
+  if (schemaPath.includes('/definitions/duration/')) return notDuration(value);
+  if (schemaPath.includes('/definitions/interface/')) return `${v} is not an interface name (at most 15 characters, no '/', ':' or spaces)`;
+  if (schemaPath.includes('/definitions/source/')) return `${v} is not a log source (an absolute path such as /var/log/kern.log, or journald)`;
+  if (schemaPath.includes('/definitions/setName/')) return `${v} cannot be a set name (a letter or _ first, then letters, digits, _ . or -; at most 31 characters)`;
+  if (schemaPath.includes('/table/')) return `${v} cannot be an nftables table name (a letter or _ first, then letters, digits or _; at most 31 characters)`;
+  if (schemaPath.includes('/state/')) return `${v} is not an absolute path (cron and systemd start in /, so a relative one would be a surprise)`;
+  return `${v} does not have the expected form`;
+}
+
+const ROOT_KEYS = Object.keys(CONFIG_SCHEMA.properties ?? {});
+
+let compiled: ValidateFunction | undefined;
+
+function validator(): ValidateFunction {
+  // compiled once per process, on first use: `scan` and the LSP never pay for it
+  compiled ??= new Ajv({ allErrors: true, verbose: true, allowUnionTypes: true, strict: true }).compile(CONFIG_SCHEMA);
+  return compiled;
+}
+
+/** JSON pointer (`/detect/scan/ports`, `/allow/2`) to segments, numbers where the value is a list. */
+function pointerPath(pointer: string, data: unknown): Seg[] {
+  const out: Seg[] = [];
+  let cur: unknown = data;
+  for (const raw of pointer.split('/').slice(1)) {
+    const seg = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (Array.isArray(cur)) {
+      out.push(Number(seg));
+      cur = cur[Number(seg)];
+    } else {
+      out.push(seg);
+      cur = cur !== null && typeof cur === 'object' ? (cur as Record<string, unknown>)[seg] : undefined;
+    }
+  }
+  return out;
+}
+
+/** One ajv error as a key path and a plain sentence. */
+function explain(e: ErrorObject, data: unknown): { path: Seg[]; key: boolean; message: string } {
+  const path = pointerPath(e.instancePath, data);
+  const value = e.data;
+  const params = e.params as Record<string, unknown>;
+  const parent = e.parentSchema as SchemaNode | undefined;
+  const isDuration = e.schemaPath.includes('/definitions/duration/');
+  switch (e.keyword) {
+    case 'additionalProperties': {
+      const name = String(params.additionalProperty);
+      const known = Object.keys(parent?.properties ?? {});
+      const hint = suggest(name, known);
+      return {
+        path: [...path, name],
+        key: true,
+        message: hint ? `unknown key (did you mean '${hint}'?)` : `unknown key (known here: ${known.join(', ')})`,
+      };
+    }
+    case 'type': {
+      if (isDuration) return { path, key: false, message: notDuration(value) };
+      const expected = String(params.type)
+        .split(',')
+        .map((t) => TYPE_WORDS[t] ?? t)
+        .join(' or ');
+      let message = `expected ${expected}, got ${show(value)}`;
+      if (params.type === 'array' && typeof value === 'string') message += ` (a list even for one item: [${value}])`;
+      if (params.type === 'boolean' && typeof value === 'string') message += ' (write true or false, without quotes)';
+      if (params.type === 'integer' && typeof value === 'number') message = `expected a whole number, got ${value}`;
+      return { path, key: false, message };
+    }
+    case 'pattern':
+      return { path, key: false, message: patternMessage(e.schemaPath, value) };
+    case 'enum': {
+      const allowed = (parent?.enum ?? (e.schema as unknown[])).map(String);
+      const alias = typeof value === 'string' ? ENUM_ALIASES[value.toLowerCase()] : undefined;
+      const hint = alias === undefined && typeof value === 'string' ? suggest(value, allowed) : undefined;
+      const tail = alias !== undefined && allowed.includes(alias.value) ? ` (${alias.why})` : hint ? ` (did you mean '${hint}'?)` : '';
+      return { path, key: false, message: `${show(value)} is not one of ${allowed.join(', ')}${tail}` };
+    }
+    case 'minimum':
+      return { path, key: false, message: isDuration ? `${show(value)} is too short (at least 1 second)` : `${show(value)} is too small (at least ${params.limit})` };
+    case 'maximum':
+      return { path, key: false, message: `${show(value)} is too large (at most ${params.limit})` };
+    case 'minItems':
+      return { path, key: false, message: 'the list is empty (leave the key out to get the default)' };
+    case 'minLength':
+      return { path, key: false, message: 'is empty' };
+    case 'uniqueItems': {
+      const i = Math.max(Number(params.i), Number(params.j));
+      return { path: [...path, i], key: false, message: `${show((value as unknown[])[i])} is listed twice` };
+    }
+    default:
+      return { path, key: false, message: e.message ?? `fails the schema's ${e.keyword} rule` };
+  }
+}
+
+/** Empty values (`detect:` with every key commented out, `ports:`) mean "the default", as if the key were absent. */
+function dropNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(dropNulls);
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) if (v !== null && v !== undefined) out[k] = dropNulls(v);
+  return out;
+}
+
+/** The file's shape once the schema has passed it (every key optional, types as the schema says). */
+interface RawConfig {
+  sources?: string[];
+  wan?: string[];
+  allow?: string[];
+  detect?: {
+    scan?: Partial<Record<'ports' | 'hosts' | 'stealth' | 'slow_ports' | 'max_sources', number>> &
+      Partial<Record<'window' | 'slow_window', number | string>> & { late_replies?: boolean };
+    spoof?: { enabled?: boolean; guard?: boolean; idle?: number | string };
+    noise?: { reasons?: NoiseReason[]; broadcast?: string[]; guess_broadcast?: boolean };
+  };
+  ban?: { time?: number | string; increment?: number; max?: number | string };
+  backend?: {
+    type?: BackendType;
+    table?: string;
+    sets?: Partial<Record<'block_v4' | 'block_v6' | 'spoof_v4' | 'spoof_v6' | 'guard_v4' | 'guard_v6', string>>;
+  };
+  state?: string;
+  start?: StartPosition;
+}
+
+/**
+ * Parses and validates a config file's text: YAML syntax, the schema, then what a schema cannot say (addresses,
+ * durations, ban.max ≥ ban.time, distinct set names). Pure: no machine facts, so the LSP can run it on a buffer.
+ */
+export function checkConfigText(text: string, file: string): FileSettings {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
+  const issues: ConfigIssue[] = [];
+  const notes: string[] = [];
+  const locate = new Locator(doc, lines);
+  const issue = (path: readonly Seg[], message: string, key = false): void => {
+    const at = locate.at(path, key);
+    issues.push({ file, line: at.line, column: at.column, path: pathText(path), message });
+  };
+
+  for (const e of doc.errors) {
+    const at = e.linePos?.[0] ?? lines.linePos(e.pos[0]);
+    issues.push({ file, line: at.line, column: at.col, path: '', message: `not valid YAML: ${firstSentence(e.message)}` });
+  }
+  if (issues.length > 0) throw new ConfigError(issues);
+  for (const w of doc.warnings) {
+    const at = w.linePos?.[0] ?? lines.linePos(w.pos[0]);
+    notes.push(`${file}:${at.line}:${at.col}: ${firstSentence(w.message)}`);
+  }
+
+  let js: unknown;
+  try {
+    js = doc.toJS({ maxAliasCount: 1000 });
+  } catch (err) {
+    throw new ConfigError([{ file, line: 1, column: 1, path: '', message: `not usable YAML: ${err instanceof Error ? err.message : String(err)}` }]);
+  }
+  if (js === null || js === undefined) js = {};
+  if (typeof js !== 'object' || Array.isArray(js)) {
+    issue([], `the file must be a mapping of sections (${ROOT_KEYS.join(', ')}), not ${show(js)}`);
+    throw new ConfigError(issues);
+  }
+  const data = dropNulls(js);
+
+  const validate = validator();
+  if (!validate(data)) {
+    const seen = new Set<string>();
+    for (const e of validate.errors ?? []) {
+      const x = explain(e, data);
+      const id = pathText(x.path);
+      // one sentence per place: a wrong value fails several keywords, the first says it best
+      if (seen.has(id)) continue;
+      seen.add(id);
+      issue(x.path, x.message, x.key);
+    }
+    throw new ConfigError(issues);
+  }
+
+  const raw = data as RawConfig;
+  const D = CONFIG_DEFAULTS;
+
+  const duration = (path: readonly Seg[], given: number | string | undefined, fallback: string): number => {
+    const ms = parseDuration(given ?? fallback);
+    if (ms === undefined) {
+      issue(path, notDuration(given));
+      return 0;
+    }
+    if (ms < 1000) issue(path, `${show(given)} is too short (at least 1 second)`);
+    else if (ms > MAX_DURATION_S * 1000) issue(path, `${show(given)} is longer than ten years; surely a typo`);
+    return ms;
+  };
+
+  // allow: addresses and CIDRs, canonical, each once
+  const allow: string[] = [];
+  (raw.allow ?? D.allow).forEach((entry, i) => {
+    const c = parseCidr(entry);
+    if (!c) return issue(['allow', i], `${show(entry)} is not an address or CIDR (e.g. 203.0.113.7, 203.0.113.0/24, 2001:db8::/32)`);
+    if (c.hostBits) notes.push(`allow[${i}]: ${entry} has bits set past its prefix; read as ${c.cidr}`);
+    if (!allow.includes(c.cidr)) allow.push(c.cidr);
+  });
+
+  const scanRaw = raw.detect?.scan ?? {};
+  const scan: ScanSettings = {
+    ports: scanRaw.ports ?? D.detect.scan.ports,
+    hosts: scanRaw.hosts ?? D.detect.scan.hosts,
+    windowMs: duration(['detect', 'scan', 'window'], scanRaw.window, D.detect.scan.window),
+    stealth: scanRaw.stealth ?? D.detect.scan.stealth,
+    slowPorts: scanRaw.slow_ports ?? D.detect.scan.slow_ports,
+    slowWindowMs: duration(['detect', 'scan', 'slow_window'], scanRaw.slow_window, D.detect.scan.slow_window),
+    lateReplies: scanRaw.late_replies ?? D.detect.scan.late_replies,
+    maxSources: scanRaw.max_sources ?? D.detect.scan.max_sources,
+  };
+  if (scan.slowPorts > 0 && scan.slowWindowMs <= scan.windowMs) {
+    notes.push(
+      `detect.scan.slow_window (${formatDuration(scan.slowWindowMs)}) is not longer than detect.scan.window (${formatDuration(scan.windowMs)}): the slow-scan rule adds nothing`,
+    );
+  }
+
+  const spoofRaw = raw.detect?.spoof ?? {};
+  const spoof: SpoofSettings = {
+    enabled: spoofRaw.enabled ?? D.detect.spoof.enabled,
+    guard: spoofRaw.guard ?? D.detect.spoof.guard,
+    idleMs: duration(['detect', 'spoof', 'idle'], spoofRaw.idle, D.detect.spoof.idle),
+  };
+
+  const noiseRaw = raw.detect?.noise ?? {};
+  const broadcast: string[] = [];
+  (noiseRaw.broadcast ?? D.detect.noise.broadcast).forEach((entry, i) => {
+    const a = parseAddress(entry);
+    if (!a || a.family !== 4) return issue(['detect', 'noise', 'broadcast', i], `${show(entry)} is not an IPv4 address (IPv6 has no broadcast)`);
+    if (!broadcast.includes(a.address)) broadcast.push(a.address);
+  });
+  const noise: NoiseSettings = {
+    reasons: noiseRaw.reasons ?? (D.detect.noise.reasons as NoiseReason[]),
+    broadcast,
+    guessBroadcast: noiseRaw.guess_broadcast ?? D.detect.noise.guess_broadcast,
+  };
+
+  const banRaw = raw.ban ?? {};
+  const timeMs = duration(['ban', 'time'], banRaw.time, D.ban.time);
+  const maxMs = duration(['ban', 'max'], banRaw.max, D.ban.max);
+  const factor = banRaw.increment ?? D.ban.increment;
+  if (timeMs >= 1000 && maxMs >= 1000 && maxMs < timeMs) {
+    if (banRaw.max !== undefined) issue(['ban', 'max'], `${formatDuration(maxMs)} is shorter than ban.time (${formatDuration(timeMs)})`);
+    else issue(['ban', 'time'], `${formatDuration(timeMs)} is longer than ban.max (${formatDuration(maxMs)} by default); raise ban.max as well`);
+  }
+  if (Math.max(timeMs, maxMs) > IPSET_MAX_TIMEOUT_S * 1000) {
+    // Not clamped: the kernel entry is given at most the limit, and every run puts back a ban the kernel dropped
+    // while the state says it still runs; the ban lasts as configured as long as the agent runs.
+    notes.push(
+      `ban: bans longer than ${IPSET_MAX_TIMEOUT_S} s (about 24.8 days, the kernel's largest set timeout) are entered for that long and renewed by the next run after it lapses`,
+    );
+  }
+
+  const backendRaw = raw.backend ?? {};
+  const setsRaw = backendRaw.sets ?? {};
+  const S = D.backend.sets;
+  const sets: BackendSets = {
+    blockV4: setsRaw.block_v4 ?? S.block_v4,
+    blockV6: setsRaw.block_v6 ?? S.block_v6,
+    spoofV4: setsRaw.spoof_v4 ?? S.spoof_v4,
+    spoofV6: setsRaw.spoof_v6 ?? S.spoof_v6,
+    guardV4: setsRaw.guard_v4 ?? S.guard_v4,
+    guardV6: setsRaw.guard_v6 ?? S.guard_v6,
+  };
+  const owner = new Map<string, string>();
+  for (const key of ['block_v4', 'block_v6', 'spoof_v4', 'spoof_v6', 'guard_v4', 'guard_v6'] as const) {
+    const name = setsRaw[key] ?? S[key];
+    const first = owner.get(name);
+    if (first !== undefined) {
+      issue(['backend', 'sets', key], `'${name}' is already the name of backend.sets.${first}; every set needs its own name`);
+    } else owner.set(name, key);
+  }
+  const backend: BackendSettings = { type: backendRaw.type ?? D.backend.type, table: backendRaw.table ?? D.backend.table, sets };
+
+  if (issues.length > 0) throw new ConfigError(issues);
+
+  return {
+    file,
+    ...(raw.sources !== undefined && { sources: raw.sources }),
+    ...(raw.wan !== undefined && { wan: raw.wan }),
+    allow,
+    detect: { scan, spoof, noise },
+    ban: { timeMs, factor, maxMs },
+    backend,
+    state: raw.state ?? D.state,
+    start: raw.start ?? D.start,
+    notes,
+  };
+}
+
+/** yaml's messages end in " at line N, column M:" and a code excerpt; the place is printed by us already. */
+function firstSentence(message: string): string {
+  return message.split(/ at line \d+, column \d+/)[0].trim();
+}
+
+/** Adds what only the machine knows: log files present, default routes, own addresses, gateways, SSH client. */
+export async function resolveConfig(settings: FileSettings, options: LoadOptions = {}): Promise<AgentConfig> {
+  const facts = await (options.system ?? (() => readSystemFacts()))();
+  const notes = [...settings.notes, ...facts.problems];
+
+  let sources = settings.sources;
+  if (sources === undefined) {
+    const d = defaultSources(options.exists);
+    sources = d.sources;
+    notes.push(`sources: ${d.sources.join(', ')} (${d.why})`);
+  }
+
+  let wan = settings.wan;
+  if (wan === undefined) {
+    wan = wanInterfaces(facts);
+    if (wan.length === 0) notes.push('wan: no default route found, so no interface counts as WAN and the spoof rule finds nothing (set wan)');
+  } else if (facts.interfaces.length > 0) {
+    for (const name of wan) {
+      if (!facts.interfaces.includes(name)) notes.push(`wan: ${name} does not exist on this machine now (fine for an interface that comes and goes)`);
+    }
+  }
+
+  const neverBlock: AllowEntry[] = [];
+  const add = (cidr: string, why: string): void => {
+    if (!neverBlock.some((e) => e.cidr === cidr)) neverBlock.push({ cidr, why });
+  };
+  for (const c of settings.allow) add(c, 'config');
+  for (const a of ownAddresses(facts)) add(a, 'own address');
+  for (const g of defaultGateways(facts)) add(g, 'default gateway');
+  const ssh = sshClient(options.env ?? process.env);
+  if (ssh !== undefined) add(ssh, 'SSH client of this session');
+  // every entry went through our parser already; building core's list here proves a run can never trip on one
+  new Allowlist(neverBlock);
+
+  const broadcast = [...settings.detect.noise.broadcast];
+  for (const b of broadcastAddresses(facts)) if (!broadcast.includes(b)) broadcast.push(b);
+
+  return {
+    ...settings,
+    sources,
+    wan,
+    defaulted: { sources: settings.sources === undefined, wan: settings.wan === undefined },
+    neverBlock,
+    connected: connectedNetworks(facts, wan),
+    detect: { ...settings.detect, noise: { ...settings.detect.noise, broadcast } },
+    facts,
+    notes,
+  };
+}
+
+/** The `detect` section as core's Detector takes it. A disabled spoof rule is an empty WAN list: nothing is WAN. */
+export function toDetectConfig(cfg: AgentConfig): DetectConfig {
+  const { scan, spoof, noise } = cfg.detect;
+  return {
+    scan: {
+      ports: scan.ports,
+      hosts: scan.hosts,
+      windowMs: scan.windowMs,
+      stealth: scan.stealth,
+      slowPorts: scan.slowPorts,
+      slowWindowMs: scan.slowWindowMs,
+      lateReplies: scan.lateReplies,
+      maxSources: scan.maxSources,
+    },
+    spoof: { wan: spoof.enabled ? [...cfg.wan] : [], connected: [...cfg.connected], idleMs: spoof.idleMs },
+    noise: { reasons: [...noise.reasons], broadcast: [...noise.broadcast], guessBroadcast: noise.guessBroadcast },
+  };
+}
+
+/** The backend names, for the CLI's `--help`. */
+export const BACKENDS: readonly BackendType[] = BACKEND_TYPES;

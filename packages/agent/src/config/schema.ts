@@ -1,0 +1,285 @@
+import { NOISE_REASONS } from '@portcullis/core';
+
+/**
+ * The configuration's JSON Schema (draft-07) as a TypeScript value.
+ *
+ * Why a TS object and not a JSON file read at run time: `tsc -b` only copies a .json file into dist when it is
+ * imported, and Node 20 prints an ExperimentalWarning for `import ... with { type: 'json' }` (a cron job must stay
+ * silent on success); reading `new URL('./schema.json', import.meta.url)` would need a build step that copies it.
+ * As code it is compiled into dist like everything else and can never go missing. `schema.json` next to this file
+ * is generated from it for editors (yaml-language-server) and for people; a test keeps the two identical.
+ *
+ * Why draft-07: it is ajv's default dialect and the one editors' YAML/JSON tooling supports best.
+ *
+ * Defaults live in `CONFIG_DEFAULTS` and are copied into the schema's `default` keywords, so the documentation,
+ * the schema and the loader cannot disagree. Defaults that depend on the machine (`sources`, `wan`) are described
+ * in words: the loader resolves them at run time (see system.ts).
+ */
+
+export const BACKEND_TYPES = ['ipset', 'nftables', 'firewalld', 'dry-run'] as const;
+export type BackendType = (typeof BACKEND_TYPES)[number];
+
+export const START_POSITIONS = ['end', 'beginning'] as const;
+export type StartPosition = (typeof START_POSITIONS)[number];
+
+/** ipset's largest timeout (seconds); the agent gives every backend at most this and re-applies longer bans. */
+export const IPSET_MAX_TIMEOUT_S = 2_147_483;
+
+/** Longest duration accepted anywhere: past ten years a value is a typo, and ms arithmetic stays exact. */
+export const MAX_DURATION_S = 3650 * 86_400;
+
+/** Where the loader looks when no `--config` is given. */
+export const DEFAULT_CONFIG_PATH = '/etc/portcullis/config.yaml';
+
+/**
+ * The scan thresholds are bounded by core's window size per source (`maxTargetsPerSource`, 4096): a threshold
+ * above it could never be reached and core refuses it.
+ */
+const MAX_THRESHOLD = 4096;
+
+/** Defaults, as written in the YAML file (durations as text). */
+export const CONFIG_DEFAULTS = {
+  allow: [] as string[],
+  detect: {
+    scan: {
+      ports: 10,
+      hosts: 10,
+      window: '60s',
+      stealth: 3,
+      slow_ports: 20,
+      slow_window: '1h',
+      late_replies: true,
+      max_sources: 50_000,
+    },
+    spoof: { enabled: true, guard: false, idle: '1h' },
+    noise: { reasons: [...NOISE_REASONS] as string[], broadcast: [] as string[], guess_broadcast: true },
+  },
+  ban: { time: '1h', increment: 2, max: '7d' },
+  backend: {
+    type: 'nftables' as BackendType,
+    table: 'portcullis',
+    sets: {
+      block_v4: 'portcullis_block4',
+      block_v6: 'portcullis_block6',
+      spoof_v4: 'portcullis_spoof4',
+      spoof_v6: 'portcullis_spoof6',
+      guard_v4: 'portcullis_guard4',
+      guard_v6: 'portcullis_guard6',
+    },
+  },
+  state: '/var/lib/portcullis',
+  start: 'end' as StartPosition,
+} as const;
+
+/** A JSON Schema node, only as far as this file uses it. */
+export interface SchemaNode {
+  $schema?: string;
+  $id?: string;
+  $ref?: string;
+  title?: string;
+  description?: string;
+  type?: string | string[];
+  properties?: Record<string, SchemaNode>;
+  additionalProperties?: boolean;
+  items?: SchemaNode;
+  enum?: readonly (string | number)[];
+  pattern?: string;
+  minimum?: number;
+  maximum?: number;
+  minLength?: number;
+  maxLength?: number;
+  minItems?: number;
+  uniqueItems?: boolean;
+  default?: unknown;
+  examples?: unknown[];
+  definitions?: Record<string, SchemaNode>;
+}
+
+const ref = (name: string, description: string, def?: unknown): SchemaNode =>
+  def === undefined ? { $ref: `#/definitions/${name}`, description } : { $ref: `#/definitions/${name}`, description, default: def };
+
+const int = (description: string, minimum: number, maximum: number, def: number): SchemaNode => ({
+  type: 'integer',
+  description,
+  minimum,
+  maximum,
+  default: def,
+});
+
+const bool = (description: string, def: boolean): SchemaNode => ({ type: 'boolean', description, default: def });
+
+const section = (description: string, properties: Record<string, SchemaNode>): SchemaNode => ({
+  type: 'object',
+  description,
+  additionalProperties: false,
+  properties,
+});
+
+const D = CONFIG_DEFAULTS;
+
+const setName = (what: string, def: string): SchemaNode => ref('setName', `Name of the ${what} set.`, def);
+
+export const CONFIG_SCHEMA: SchemaNode = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  title: 'Portcullis agent configuration (/etc/portcullis/config.yaml)',
+  description:
+    'Every key is optional; a key left out, or given no value, takes its default. Durations are whole seconds or text such as 90s, 15m, 2h, 7d, 1w, 1h30m.',
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    sources: {
+      type: 'array',
+      description:
+        'Where the firewall lines are read: absolute paths of log files, or the word journald (the kernel messages of the systemd journal). Default: /var/log/kern.log if it exists (Debian, Ubuntu with rsyslog), else /var/log/messages (RHEL, Fedora, SUSE with rsyslog), else journald when the journal is present.',
+      items: ref('source', 'A log file (absolute path) or journald.'),
+      minItems: 1,
+      uniqueItems: true,
+      examples: [['/var/log/kern.log'], ['journald']],
+    },
+    wan: {
+      type: 'array',
+      description:
+        'Interfaces that face the Internet: spoofed sources are detected and dropped on these only. Default: the interfaces that carry the default routes (ip route show default, IPv4 and IPv6), found at each run. An empty list means no WAN interface (the spoof rule then finds nothing).',
+      items: ref('interface', 'An interface name as the kernel logs it in IN=.'),
+      uniqueItems: true,
+      examples: [['eth0'], ['enp1s0', 'ppp0']],
+    },
+    allow: {
+      type: 'array',
+      description:
+        'Addresses and CIDRs never blocked, whatever the logs say. The host’s own addresses, its default gateways and the SSH client of a run started by hand are always added.',
+      items: { type: 'string', description: 'An IPv4 or IPv6 address or CIDR.', minLength: 1 },
+      uniqueItems: true,
+      default: D.allow,
+      examples: [['203.0.113.0/24', '2001:db8::/32']],
+    },
+    detect: section('What counts as a scanner, a spoofed source, or noise.', {
+      scan: section('The port-scan rule.', {
+        ports: int('Vertical scan: distinct destination ports from one source within window.', 1, MAX_THRESHOLD, D.detect.scan.ports),
+        hosts: int('Horizontal scan: distinct destination hosts on one port (or pinged) within window.', 1, MAX_THRESHOLD, D.detect.scan.hosts),
+        window: ref('duration', 'The window for ports, hosts and stealth.', D.detect.scan.window),
+        stealth: int(
+          'NULL, FIN and Xmas probes (no working TCP stack sends them): this many distinct targets within window are a scan on their own. 0 turns the rule off.',
+          0,
+          MAX_THRESHOLD,
+          D.detect.scan.stealth,
+        ),
+        slow_ports: int(
+          'Slow scan: distinct destination ports within slow_window (catches scans that rate-limited logging spreads out). 0 turns the rule off.',
+          0,
+          MAX_THRESHOLD,
+          D.detect.scan.slow_ports,
+        ),
+        slow_window: ref('duration', 'The window for slow_ports.', D.detect.scan.slow_window),
+        late_replies: bool(
+          'Treat UDP and TCP ACK packets from a service port (< 1024) to an unprivileged port as late replies of a forgotten connection, not probes.',
+          D.detect.scan.late_replies,
+        ),
+        max_sources: int(
+          'Sources tracked at once; the least recently heard is dropped beyond this (bounds memory).',
+          100,
+          10_000_000,
+          D.detect.scan.max_sources,
+        ),
+      }),
+      spoof: section('The spoofed-source rule: a special-purpose source address arriving on a WAN interface.', {
+        enabled: bool('Detect and drop spoofed sources (on the WAN interfaces only).', D.detect.spoof.enabled),
+        guard: bool(
+          'A standing anti-spoofing guard: drop every special-purpose source range on the WAN interfaces, before any log line is seen.',
+          D.detect.spoof.guard,
+        ),
+        idle: ref('duration', 'A spoofed source silent this long starts a new finding.', D.detect.spoof.idle),
+      }),
+      noise: section('Harmless chatter: counted and reported, never blocked.', {
+        reasons: {
+          type: 'array',
+          description: 'Which kinds of chatter count as noise. Default: all of them; an empty list turns noise off.',
+          items: { type: 'string', enum: [...NOISE_REASONS] },
+          uniqueItems: true,
+          default: D.detect.noise.reasons,
+        },
+        broadcast: {
+          type: 'array',
+          description:
+            'Directed-broadcast addresses (e.g. 192.168.1.255) treated as broadcast, in addition to those of the host’s own networks (found with ip addr).',
+          items: { type: 'string', description: 'An IPv4 address.', minLength: 1 },
+          uniqueItems: true,
+          default: D.detect.noise.broadcast,
+        },
+        guess_broadcast: bool(
+          'Treat any IPv4 destination ending in .255 as a subnet broadcast (wrong only for a unicast host numbered .255 in a network larger than /24).',
+          D.detect.noise.guess_broadcast,
+        ),
+      }),
+    }),
+    ban: section('How long a block lasts.', {
+      time: ref('duration', 'A first offence is blocked this long.', D.ban.time),
+      increment: {
+        type: 'number',
+        description: 'Each further offence multiplies the time by this (2 doubles it; 1 keeps it the same).',
+        minimum: 1,
+        maximum: 100,
+        default: D.ban.increment,
+      },
+      max: ref('duration', 'No block lasts longer than this. Must not be shorter than time.', D.ban.max),
+    }),
+    backend: section('How blocks reach the kernel.', {
+      type: {
+        type: 'string',
+        description:
+          'ipset (hash:ip sets with timeouts, hooked into iptables), nftables (table inet <table>, sets with timeouts), firewalld, or dry-run (prints the commands, changes nothing).',
+        enum: [...BACKEND_TYPES],
+        default: D.backend.type,
+      },
+      table: {
+        type: 'string',
+        description: 'nftables: the name of the inet table holding the sets and hooks.',
+        pattern: '^[A-Za-z_][A-Za-z0-9_]{0,30}$',
+        default: D.backend.table,
+      },
+      sets: section('Set names (ipset, nftables and firewalld ipsets). All must differ.', {
+        block_v4: setName('IPv4 block', D.backend.sets.block_v4),
+        block_v6: setName('IPv6 block', D.backend.sets.block_v6),
+        spoof_v4: setName('IPv4 spoofed-source (WAN only)', D.backend.sets.spoof_v4),
+        spoof_v6: setName('IPv6 spoofed-source (WAN only)', D.backend.sets.spoof_v6),
+        guard_v4: setName('IPv4 anti-spoofing guard', D.backend.sets.guard_v4),
+        guard_v6: setName('IPv6 anti-spoofing guard', D.backend.sets.guard_v6),
+      }),
+    }),
+    state: {
+      type: 'string',
+      description: 'Directory of the agent’s state (active bans, offences, read positions, the lock). An absolute path.',
+      pattern: '^/',
+      default: D.state,
+    },
+    start: {
+      type: 'string',
+      description:
+        'Where the first run starts in a log that already exists: end (only lines written from now on) or beginning (the whole file, which may ban for old scans).',
+      enum: [...START_POSITIONS],
+      default: D.start,
+    },
+  },
+  definitions: {
+    duration: {
+      description: 'Whole seconds (90), or a number with a unit: s, m, h, d, w (90s, 15m, 2h, 7d, 1h30m).',
+      type: ['integer', 'string'],
+      minimum: 1,
+      pattern: '^([0-9]+|([0-9]+(\\.[0-9]+)?[smhdw])+)$',
+    },
+    interface: {
+      type: 'string',
+      // the kernel's IFNAMSIZ is 16 with the NUL: 15 characters, no slash, colon or white space, not . or ..
+      pattern: '^(?!\\.\\.?$)[^\\s/:]{1,15}$',
+    },
+    source: {
+      type: 'string',
+      pattern: '^(journald|/.+)$',
+    },
+    setName: {
+      type: 'string',
+      // ipset names are at most 31 characters; nft identifiers start with a letter or underscore
+      pattern: '^[A-Za-z_][A-Za-z0-9_.-]{0,30}$',
+    },
+  },
+};
