@@ -165,3 +165,9 @@ export const HEADER_ORDER: Readonly<Record<'ipv4' | 'ipv6' | 'tcp', readonly str
 };
 
 export const TCP_FLAG_WORDS: readonly string[] = ['AE', 'CWR', 'ECE', 'URG', 'ACK', 'PSH', 'RST', 'SYN', 'FIN'];
+
+/**
+ * The ACK flag word: the same key as the `ACK=` number before it, so it cannot sit in the per-layer map; `fields.ts`
+ * uses it for a valueless `ACK` in the TCP header.
+ */
+export const TCP_ACK_FLAG: FieldSpec = { key: 'ACK', layer: 'tcp', type: 'flag', name: t('acknowledgement (the ACK number is valid)', 'ACKフラグ (確認応答)') };

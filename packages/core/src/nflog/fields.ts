@@ -1,5 +1,5 @@
 import { parseAddress } from '../net/address-class.js';
-import { fieldSpec, type FieldSpec, type Layer } from './catalogue.js';
+import { fieldSpec, TCP_ACK_FLAG, type FieldSpec, type Layer } from './catalogue.js';
 import { assignLayers } from './layers.js';
 import { tokenValue } from './tokenize.js';
 import type { DecodedField, DecodedLine, FieldValue, Token } from './types.js';
@@ -17,7 +17,8 @@ export function decodeFields(line: DecodedLine): FullField[] {
   for (let i = 0; i < line.tokens.length; i++) {
     const token = line.tokens[i];
     const layer = layers[i];
-    const spec = layer ? fieldSpec(layer, token.key) : undefined;
+    // a valueless ACK in the TCP header is the flag word, not the `ACK=` number
+    const spec = layer === 'tcp' && token.key === 'ACK' && token.valueStart < 0 ? TCP_ACK_FLAG : layer ? fieldSpec(layer, token.key) : undefined;
     const raw = tokenValue(line.message, token);
     const field: FullField = { key: token.key, token, raw, value: undefined, layer, spec };
     if (spec) {
