@@ -9,7 +9,9 @@ import {
   DEFAULT_CONFIG_PATH,
   IPSET_MAX_TIMEOUT_S,
   MAX_DURATION_S,
+  PATTERNS,
   type BackendType,
+  type PatternKind,
   type SchemaNode,
   type StartPosition,
 } from './schema.js';
@@ -276,16 +278,31 @@ function notDuration(value: unknown): string {
   return `${show(value)} is not a duration (${DURATION_HINT})`;
 }
 
-/** Sentences for values that fail a `pattern`, by which definition or property the pattern belongs to. */
-function patternMessage(schemaPath: string, value: unknown): string {
+/** Which kind of value a schema node describes, told by its pattern (see PATTERNS in schema.ts). */
+function kindOf(node: SchemaNode | undefined): PatternKind | undefined {
+  const pattern = node?.pattern;
+  return (Object.keys(PATTERNS) as PatternKind[]).find((k) => PATTERNS[k] === pattern);
+}
+
+/** Sentences for values that fail a `pattern`, by the kind of value expected. */
+function patternMessage(kind: PatternKind | undefined, value: unknown): string {
   const v = show(value);
-  if (schemaPath.includes('/definitions/duration/')) return notDuration(value);
-  if (schemaPath.includes('/definitions/interface/')) return `${v} is not an interface name (at most 15 characters, no '/', ':' or spaces)`;
-  if (schemaPath.includes('/definitions/source/')) return `${v} is not a log source (an absolute path such as /var/log/kern.log, or journald)`;
-  if (schemaPath.includes('/definitions/setName/')) return `${v} cannot be a set name (a letter or _ first, then letters, digits, _ . or -; at most 31 characters)`;
-  if (schemaPath.includes('/table/')) return `${v} cannot be an nftables table name (a letter or _ first, then letters, digits or _; at most 31 characters)`;
-  if (schemaPath.includes('/state/')) return `${v} is not an absolute path (cron and systemd start in /, so a relative one would be a surprise)`;
-  return `${v} does not have the expected form`;
+  switch (kind) {
+    case 'duration':
+      return notDuration(value);
+    case 'interface':
+      return `${v} is not an interface name (at most 15 characters, no '/', ':' or spaces)`;
+    case 'source':
+      return `${v} is not a log source (an absolute path such as /var/log/kern.log, or journald)`;
+    case 'setName':
+      return `${v} cannot be a set name (a letter or _ first, then letters, digits, _ . or -; at most 31 characters)`;
+    case 'table':
+      return `${v} cannot be an nftables table name (a letter or _ first, then letters, digits or _; at most 31 characters)`;
+    case 'absolutePath':
+      return `${v} is not an absolute path (cron and systemd start in /, so a relative one would be a surprise)`;
+    default:
+      return `${v} does not have the expected form`;
+  }
 }
 
 const ROOT_KEYS = Object.keys(CONFIG_SCHEMA.properties ?? {});
@@ -321,7 +338,8 @@ function explain(e: ErrorObject, data: unknown): { path: Seg[]; key: boolean; me
   const value = e.data;
   const params = e.params as Record<string, unknown>;
   const parent = e.parentSchema as SchemaNode | undefined;
-  const isDuration = e.schemaPath.includes('/definitions/duration/');
+  const kind = kindOf(parent);
+  const isDuration = kind === 'duration';
   switch (e.keyword) {
     case 'additionalProperties': {
       const name = String(params.additionalProperty);
@@ -346,7 +364,7 @@ function explain(e: ErrorObject, data: unknown): { path: Seg[]; key: boolean; me
       return { path, key: false, message };
     }
     case 'pattern':
-      return { path, key: false, message: patternMessage(e.schemaPath, value) };
+      return { path, key: false, message: patternMessage(kind, value) };
     case 'enum': {
       const allowed = (parent?.enum ?? (e.schema as unknown[])).map(String);
       const alias = typeof value === 'string' ? ENUM_ALIASES[value.toLowerCase()] : undefined;

@@ -75,7 +75,6 @@ export const CONFIG_DEFAULTS = {
 export interface SchemaNode {
   $schema?: string;
   $id?: string;
-  $ref?: string;
   title?: string;
   description?: string;
   type?: string | string[];
@@ -92,11 +91,34 @@ export interface SchemaNode {
   uniqueItems?: boolean;
   default?: unknown;
   examples?: unknown[];
-  definitions?: Record<string, SchemaNode>;
 }
 
-const ref = (name: string, description: string, def?: unknown): SchemaNode =>
-  def === undefined ? { $ref: `#/definitions/${name}`, description } : { $ref: `#/definitions/${name}`, description, default: def };
+/**
+ * Value kinds used in several places. Inlined rather than `$ref`ed: draft-07 ignores every keyword beside a `$ref`,
+ * so an editor would lose the description and default of each key. The loader tells them apart by their pattern.
+ */
+export const PATTERNS = {
+  duration: '^([0-9]+|([0-9]+(\\.[0-9]+)?[smhdw])+)$',
+  // the kernel's IFNAMSIZ is 16 with the NUL: 15 characters, no slash, colon or white space, not . or ..
+  interface: '^(?!\\.\\.?$)[^\\s/:]{1,15}$',
+  source: '^(journald|/.+)$',
+  // ipset names are at most 31 characters; nft identifiers start with a letter or underscore
+  setName: '^[A-Za-z_][A-Za-z0-9_.-]{0,30}$',
+  table: '^[A-Za-z_][A-Za-z0-9_]{0,30}$',
+  absolutePath: '^/',
+} as const;
+
+export type PatternKind = keyof typeof PATTERNS;
+
+const KINDS: Record<'duration' | 'interface' | 'source' | 'setName', SchemaNode> = {
+  duration: { type: ['integer', 'string'], minimum: 1, pattern: PATTERNS.duration },
+  interface: { type: 'string', pattern: PATTERNS.interface },
+  source: { type: 'string', pattern: PATTERNS.source },
+  setName: { type: 'string', pattern: PATTERNS.setName },
+};
+
+const ref = (kind: keyof typeof KINDS, description: string, def?: unknown): SchemaNode =>
+  def === undefined ? { ...KINDS[kind], description } : { ...KINDS[kind], description, default: def };
 
 const int = (description: string, minimum: number, maximum: number, def: number): SchemaNode => ({
   type: 'integer',
@@ -123,7 +145,7 @@ export const CONFIG_SCHEMA: SchemaNode = {
   $schema: 'http://json-schema.org/draft-07/schema#',
   title: 'Portcullis agent configuration (/etc/portcullis/config.yaml)',
   description:
-    'Every key is optional; a key left out, or given no value, takes its default. Durations are whole seconds or text such as 90s, 15m, 2h, 7d, 1w, 1h30m.',
+    'Every key is optional; a key left out, or given no value, takes its default. Durations are whole seconds (90) or a number with a unit s, m, h, d, w (90s, 15m, 2h, 7d, 1h30m).',
   type: 'object',
   additionalProperties: false,
   properties: {
@@ -234,7 +256,7 @@ export const CONFIG_SCHEMA: SchemaNode = {
       table: {
         type: 'string',
         description: 'nftables: the name of the inet table holding the sets and hooks.',
-        pattern: '^[A-Za-z_][A-Za-z0-9_]{0,30}$',
+        pattern: PATTERNS.table,
         default: D.backend.table,
       },
       sets: section('Set names (ipset, nftables and firewalld ipsets). All must differ.', {
@@ -249,7 +271,7 @@ export const CONFIG_SCHEMA: SchemaNode = {
     state: {
       type: 'string',
       description: 'Directory of the agent’s state (active bans, offences, read positions, the lock). An absolute path.',
-      pattern: '^/',
+      pattern: PATTERNS.absolutePath,
       default: D.state,
     },
     start: {
@@ -258,28 +280,6 @@ export const CONFIG_SCHEMA: SchemaNode = {
         'Where the first run starts in a log that already exists: end (only lines written from now on) or beginning (the whole file, which may ban for old scans).',
       enum: [...START_POSITIONS],
       default: D.start,
-    },
-  },
-  definitions: {
-    duration: {
-      description: 'Whole seconds (90), or a number with a unit: s, m, h, d, w (90s, 15m, 2h, 7d, 1h30m).',
-      type: ['integer', 'string'],
-      minimum: 1,
-      pattern: '^([0-9]+|([0-9]+(\\.[0-9]+)?[smhdw])+)$',
-    },
-    interface: {
-      type: 'string',
-      // the kernel's IFNAMSIZ is 16 with the NUL: 15 characters, no slash, colon or white space, not . or ..
-      pattern: '^(?!\\.\\.?$)[^\\s/:]{1,15}$',
-    },
-    source: {
-      type: 'string',
-      pattern: '^(journald|/.+)$',
-    },
-    setName: {
-      type: 'string',
-      // ipset names are at most 31 characters; nft identifiers start with a letter or underscore
-      pattern: '^[A-Za-z_][A-Za-z0-9_.-]{0,30}$',
     },
   },
 };
