@@ -34,11 +34,8 @@ function errors(text: string): string[] {
   assert.fail('no error for:\n' + text);
 }
 
-let dir: string;
-before(() => {
-  dir = mkdtempSync(join(tmpdir(), 'pcl-config-'));
-});
-after(() => rmSync(dir, { recursive: true, force: true }));
+// one scratch directory for the files of this module, removed when its last suite is done
+const dir = mkdtempSync(join(tmpdir(), 'pcl-config-'));
 
 function write(name: string, text: string): string {
   const p = join(dir, name);
@@ -225,6 +222,8 @@ start: beginning
 });
 
 describe('config/load: errors name file:line:column', () => {
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
   it('unknown keys, with a suggestion when one is close', () => {
     assert.deepEqual(errors('detect:\n  scan:\n    prots: 5\n'), [`${FILE}:3:5: detect.scan.prots: unknown key (did you mean 'ports'?)`]);
     assert.deepEqual(errors('bann:\n  time: 1h\n'), [`${FILE}:1:1: bann: unknown key (did you mean 'ban'?)`]);

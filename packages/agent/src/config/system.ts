@@ -194,21 +194,24 @@ export interface ReadFactsOptions {
  */
 export async function readSystemFacts(run: Runner = execaRunner({ timeoutMs: 5000 }), options: ReadFactsOptions = {}): Promise<SystemFacts> {
   const problems: string[] = [];
+  // the three commands are independent: run them together (each is a fork+exec, a few ms to tens of ms)
+  const routeArgs = ([4, 6] as const).map((family) => [`-${family}`, '-j', 'route', 'show', 'default']);
+  const [r4, r6, addr] = await Promise.allSettled([run('ip', routeArgs[0]), run('ip', routeArgs[1]), run('ip', ['-j', 'addr', 'show'])]);
   const routes: DefaultRoute[] = [];
-  for (const family of [4, 6] as const) {
-    const args = [`-${family}`, '-j', 'route', 'show', 'default'];
+  ([[4, r4], [6, r6]] as const).forEach(([family, r], i) => {
     try {
-      routes.push(...parseDefaultRoutes((await run('ip', args)).stdout, family));
+      if (r.status === 'rejected') throw r.reason;
+      routes.push(...parseDefaultRoutes(r.value.stdout, family));
     } catch (err) {
-      problems.push(`could not read the IPv${family} default routes (ip ${args.join(' ')}): ${messageOf(err)}`);
+      problems.push(`could not read the IPv${family} default routes (ip ${routeArgs[i].join(' ')}): ${messageOf(err)}`);
     }
-  }
+  });
   let addresses: HostAddress[];
   let interfaces: string[];
   try {
-    const out = (await run('ip', ['-j', 'addr', 'show'])).stdout;
-    addresses = parseAddresses(out);
-    interfaces = parseInterfaceNames(out);
+    if (addr.status === 'rejected') throw addr.reason;
+    addresses = parseAddresses(addr.value.stdout);
+    interfaces = parseInterfaceNames(addr.value.stdout);
   } catch (err) {
     problems.push(`could not read the host's addresses with ip -j addr show (${messageOf(err)}); used Node's list of interfaces instead`);
     addresses = (options.nodeAddresses ?? addressesFromNode)();
