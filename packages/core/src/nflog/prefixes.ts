@@ -84,6 +84,11 @@ const RECOGNISERS: ((p: string) => Known | undefined)[] = [
     if (!m) return undefined;
     return { action: actionWord(m[2]), source: 'shorewall', details: { chain: m[1] } };
   },
+  // A bare action word, the commonest hand-written prefix: --log-prefix "DROP " (Wazuh's rules read it the same way)
+  (p) => {
+    const m = /^(DROP|REJECT|ACCEPT|DENY|BLOCK):?$/.exec(p);
+    return m ? { action: actionWord(m[1]), source: 'user' } : undefined;
+  },
 ];
 
 // Few distinct prefixes appear in a log: recognise each once.
