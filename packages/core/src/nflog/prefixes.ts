@@ -63,6 +63,14 @@ const RECOGNISERS: ((p: string) => Known | undefined)[] = [
     }
     return { action: actionWord(m[3]), source: 'ubiquiti', details };
   },
+  // UniFi OS (UDM, UXG): [WAN_LOCAL-D-2147483647] DESCR="[WAN_LOCAL]Block All Traffic" (rule set, action, rule number)
+  (p) => {
+    const m = /^\[([A-Za-z0-9_]+)-([ADR])-(\d+)\](?:\s+DESCR="([^"]*)")?$/.exec(p);
+    if (!m) return undefined;
+    const details: Record<string, string> = { rule_set: m[1], rule_number: m[3] };
+    if (m[4] !== undefined) details.description = m[4];
+    return { action: actionWord(m[2]), source: 'ubiquiti', details };
+  },
   // SuSEfirewall2: SFW2-INext-DROP-DEFLT, SFW2-IN-ACC-RELATED, SuSE-FW-DROP-DEFAULT
   (p) => {
     const m = /^(?:SFW2|SuSE-FW)-(?:([A-Za-z]+)-)?(DROP|ACC|REJECT|ACCEPT)(?:-([A-Za-z0-9_-]+))?\s*$/.exec(p);

@@ -17,3 +17,22 @@ describe('recognisePrefix: a bare action word', () => {
     }
   });
 });
+
+describe('recognisePrefix: UniFi OS rule prefixes', () => {
+  it('reads rule set, action and rule number, and the DESCR that follows', () => {
+    assert.deepEqual(recognisePrefix('[WAN_LOCAL-D-2147483647] DESCR="[WAN_LOCAL]Block All Traffic" '), {
+      action: 'drop',
+      source: 'ubiquiti',
+      details: { rule_set: 'WAN_LOCAL', rule_number: '2147483647', description: '[WAN_LOCAL]Block All Traffic' },
+    });
+    assert.deepEqual(recognisePrefix('[LAN_IN-A-4000] '), { action: 'accept', source: 'ubiquiti', details: { rule_set: 'LAN_IN', rule_number: '4000' } });
+  });
+
+  it('leaves the EdgeOS order (set-number-action) to the EdgeOS reading', () => {
+    assert.deepEqual(recognisePrefix('[WAN_LOCAL-default-D] '), {
+      action: 'drop',
+      source: 'ubiquiti',
+      details: { rule_set: 'WAN_LOCAL', rule_number: 'default' },
+    });
+  });
+});
