@@ -136,11 +136,19 @@ export class FirewalldBackend implements Backend {
       throw e instanceof BackendError && / not installed /.test(e.message) ? e : this.notRunning(e);
     });
     if (state.trim() !== 'running') throw new BackendError(`firewalld is not running (state: ${state.trim()})`, 'firewall-cmd --state');
-    const version = (await this.fw(['--version'])).trim();
+    // Read-only questions in parallel: each firewall-cmd is a Python start of about 0.3 s.
+    const [versionOut, setsOut, zonesOut, nftTables] = await Promise.all([
+      this.fw(['--version']),
+      this.fw(['--permanent', '--get-ipsets']),
+      this.fw(['--permanent', '--get-zones']),
+      this.run('nft', ['list', 'tables']).then((r) => r.stdout, () => ''),
+    ]);
+    const version = versionOut.trim();
+    const nftablesBackend = /^table inet firewalld$/m.test(nftTables);
 
-    // Permanent set definitions (firewalld refuses timeout sets at runtime); a reload makes them live.
-    let reload = false;
-    const permanentSets = new Set(words(await this.fw(['--permanent', '--get-ipsets'])));
+    // Permanent definitions (firewalld refuses timeout sets at runtime), all before one reload that makes them live.
+    // The timeout sets are created on every backend: on nftables their kernel form is the evidence (no timeout flag).
+    const permanentSets = new Set(words(setsOut));
     const wanted: Array<[string, string[]]> = [];
     for (const kind of ['block', 'spoof'] as const) {
       for (const family of [4, 6] as const) {
@@ -149,36 +157,34 @@ export class FirewalldBackend implements Backend {
     }
     // The marker set has no timeout: firewalld then tracks its runtime entries (`--get-entries` works).
     wanted.push([this.markerSet, ['--option=family=inet']]);
-    for (const [name, opts] of wanted) {
-      if (permanentSets.has(name)) continue;
-      await this.fw(['--permanent', `--new-ipset=${name}`, '--type=hash:ip', ...opts]);
+    // One definition per call (firewall-cmd takes one --new-ipset), the calls side by side (first run only).
+    const missingSets = wanted.filter(([name]) => !permanentSets.has(name));
+    await Promise.all(missingSets.map(([name, opts]) => this.fw(['--permanent', `--new-ipset=${name}`, '--type=hash:ip', ...opts])));
+    let reload = missingSets.length > 0;
+    // Our drop zone, bound by the block sets as sources (a source zone wins over interface zones, so the drop holds
+    // on every interface). Not on the nftables backend, whose sets would never expire; the ipset check below still
+    // decides whether the zone's sets are used at all.
+    if (!nftablesBackend && !words(zonesOut).includes(this.zoneName)) {
+      await this.fw(['--permanent', `--new-zone=${this.zoneName}`]);
+      await this.fw(['--permanent', `--zone=${this.zoneName}`, '--set-target=DROP']);
+      await this.fw(['--permanent', `--zone=${this.zoneName}`, ...([4, 6] as const).map((f) => `--add-source=ipset:${this.setName('block', f)}`)]);
       reload = true;
     }
     if (reload) await this.fw(['--reload']);
 
-    const { strategy, backend } = await this.detect();
-
-    if (strategy === 'ipset') {
-      // Our drop zone, bound by the block sets as sources; created once, permanent.
-      const zones = new Set(words(await this.fw(['--permanent', '--get-zones'])));
-      if (!zones.has(this.zoneName)) {
-        await this.fw(['--permanent', `--new-zone=${this.zoneName}`]);
-        await this.fw(['--permanent', `--zone=${this.zoneName}`, '--set-target=DROP']);
-        for (const family of [4, 6] as const) {
-          await this.fw(['--permanent', `--zone=${this.zoneName}`, `--add-source=ipset:${this.setName('block', family)}`]);
-        }
-        await this.fw(['--reload']);
-      }
-    }
+    const [{ strategy, backend }, marks, defaultZone, allZones] = await Promise.all([
+      this.detect(),
+      this.fw([`--ipset=${this.markerSet}`, '--get-entries']),
+      this.fw(['--get-default-zone']),
+      this.zones(),
+    ]);
 
     // Runtime marker: absent means firewalld's runtime was rebuilt since we last looked (or this is the first run).
-    const marks = words(await this.fw([`--ipset=${this.markerSet}`, '--get-entries']));
-    const runtimeReset = !marks.includes(MARKER);
+    const runtimeReset = !words(marks).includes(MARKER);
     if (runtimeReset) await this.fw([`--ipset=${this.markerSet}`, `--add-entry=${MARKER}`]);
 
     // `--list-all-zones` marks active zones but not the default one (1.3.3 passes no default to its printer).
-    const defaultZone = (await this.fw(['--get-default-zone'])).trim();
-    const zones = (await this.zones()).map((z) => ({ ...z, isDefault: z.name === defaultZone }));
+    const zones = allZones.map((z) => ({ ...z, isDefault: z.name === defaultZone.trim() }));
     const { spoofZones, spoofProblem } = await this.spoofZones(zones, options.wan);
     const blockZones = zones.filter((z) => (z.active || z.isDefault) && z.name !== this.zoneName).map((z) => z.name);
 
@@ -186,12 +192,10 @@ export class FirewalldBackend implements Backend {
       // The spoof sets are hooked by a rich rule in each WAN-only zone, runtime and permanent (survives reloads).
       for (const zone of spoofZones) {
         const have = zones.find((z) => z.name === zone)?.richRules ?? [];
-        for (const family of [4, 6] as const) {
-          const rule = this.ipsetRule(family);
-          if (have.includes(rule)) continue;
-          await this.fw([`--zone=${zone}`, `--add-rich-rule=${rule}`]);
-          await this.fw(['--permanent', `--zone=${zone}`, `--add-rich-rule=${rule}`]);
-        }
+        const missing = ([4, 6] as const).map((f) => this.ipsetRule(f)).filter((r) => !have.includes(r));
+        if (!missing.length) continue;
+        const adds = missing.map((r) => `--add-rich-rule=${r}`);
+        await Promise.all([this.fw([`--zone=${zone}`, ...adds]), this.fw(['--permanent', `--zone=${zone}`, ...adds])]);
       }
     }
 
@@ -233,11 +237,13 @@ export class FirewalldBackend implements Backend {
       return;
     }
     const zones = await this.zones();
-    for (const zone of zones) {
-      const present = new Set(zone.richRules);
-      const rules = checked.map((k) => this.banRule(k)).filter((r) => present.has(r));
-      if (rules.length) await this.fw([`--zone=${zone.name}`, ...rules.map((r) => `--remove-rich-rule=${r}`)]);
-    }
+    await Promise.all(
+      zones.map(async (zone) => {
+        const present = new Set(zone.richRules);
+        const rules = checked.map((k) => this.banRule(k)).filter((r) => present.has(r));
+        if (rules.length) await this.fw([`--zone=${zone.name}`, ...rules.map((r) => `--remove-rich-rule=${r}`)]);
+      }),
+    );
   }
 
   /**
@@ -299,14 +305,17 @@ export class FirewalldBackend implements Backend {
     if (!bans.length) return;
     const bySeconds = new Map<number, string[]>();
     for (const b of bans) bySeconds.set(b.seconds, [...(bySeconds.get(b.seconds) ?? []), this.banRule(b)]);
-    for (const name of targets) {
-      const present = new Set(zones.find((z) => z.name === name)?.richRules ?? []);
-      const stale = bans.map((b) => this.banRule(b)).filter((r) => present.has(r));
-      if (stale.length) await this.fw([`--zone=${name}`, ...stale.map((r) => `--remove-rich-rule=${r}`)]);
-      for (const [seconds, rules] of bySeconds) {
-        await this.fw([`--zone=${name}`, ...rules.map((r) => `--add-rich-rule=${r}`), `--timeout=${seconds}`]);
-      }
-    }
+    // Zones are independent, so they go in parallel (a handful at most); within a zone, remove before add.
+    await Promise.all(
+      targets.map(async (name) => {
+        const present = new Set(zones.find((z) => z.name === name)?.richRules ?? []);
+        const stale = bans.map((b) => this.banRule(b)).filter((r) => present.has(r));
+        if (stale.length) await this.fw([`--zone=${name}`, ...stale.map((r) => `--remove-rich-rule=${r}`)]);
+        for (const [seconds, rules] of bySeconds) {
+          await this.fw([`--zone=${name}`, ...rules.map((r) => `--add-rich-rule=${r}`), `--timeout=${seconds}`]);
+        }
+      }),
+    );
   }
 
   /** Which firewalld backend is live, read from the kernel: a real ipset with a timeout header, or an nft set. */
