@@ -178,6 +178,19 @@ describe('agent backend: firewalld (real firewalld in a namespace, private D-Bus
         assert.deepEqual(await Promise.all([victimAnswers('client2'), L().answered(L().lanNs, LAN.victim)]), [true, true]);
       });
 
+      if (fwBackend === 'iptables') {
+        it('a WAN interface without a zone of its own: block bans go in, spoof bans are refused with the fix named', async () => {
+          const caps = await backend.ensure({ wan: ['nosuch0'] });
+          assert.match(caps.note ?? '', /spoof bans refused: WAN interface nosuch0 is bound to no zone/);
+          await assert.rejects(backend.apply([ban(CLIENT.ipv4, 600), ban(CLIENT2.ipv4, 600, 'spoof')]), (e: unknown) => e instanceof BackendError && /--add-interface=nosuch0/.test(e.message));
+          assert.deepEqual(keys(await backend.list()), [`block ${CLIENT.ipv4}`], 'the block ban went in, the spoof ban did not');
+          assert.deepEqual(await Promise.all([victimAnswers('client'), victimAnswers('client2')]), [false, true]);
+          await backend.remove([{ address: CLIENT.ipv4, family: 4, kind: 'block' }]);
+          await backend.ensure({ wan: ['eth0'] });
+          assert.deepEqual(backend.report!.spoofZones, ['dmz']);
+        });
+      }
+
       it('anything but a canonical address is refused before a command is built', async () => {
         const b = backend;
         const before = calls.length;

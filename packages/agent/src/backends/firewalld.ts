@@ -164,20 +164,26 @@ export class FirewalldBackend implements Backend {
     // Our drop zone, bound by the block sets as sources (a source zone wins over interface zones, so the drop holds
     // on every interface). Not on the nftables backend, whose sets would never expire; the ipset check below still
     // decides whether the zone's sets are used at all.
-    if (!nftablesBackend && !words(zonesOut).includes(this.zoneName)) {
+    let haveZone = words(zonesOut).includes(this.zoneName);
+    if (!nftablesBackend && !haveZone) {
       await this.fw(['--permanent', `--new-zone=${this.zoneName}`]);
       await this.fw(['--permanent', `--zone=${this.zoneName}`, '--set-target=DROP']);
       await this.fw(['--permanent', `--zone=${this.zoneName}`, ...([4, 6] as const).map((f) => `--add-source=ipset:${this.setName('block', f)}`)]);
+      haveZone = true;
       reload = true;
     }
     if (reload) await this.fw(['--reload']);
 
-    const [{ strategy, backend }, marks, defaultZone, allZones] = await Promise.all([
+    const [detected, marks, defaultZone, allZones] = await Promise.all([
       this.detect(),
       this.fw([`--ipset=${this.markerSet}`, '--get-entries']),
       this.fw(['--get-default-zone']),
       this.zones(),
     ]);
+
+    // Kernel sets with timeouts but no drop zone of ours (the backend was switched from nftables since the zone
+    // would have been made): without the hook the sets would filter nothing, so rich rules it is.
+    const { strategy, backend } = detected.strategy === 'ipset' && !haveZone ? { ...detected, strategy: 'rich-rules' as const } : detected;
 
     // Runtime marker: absent means firewalld's runtime was rebuilt since we last looked (or this is the first run).
     const runtimeReset = !words(marks).includes(MARKER);
@@ -448,7 +454,7 @@ export class FirewalldBackend implements Backend {
   private notRunning(e: unknown): BackendError {
     const t = e instanceof BackendError ? e : undefined;
     const why = (t ? t.stderr || t.message : String(e)).replace(/^firewall-cmd refused: /, '').replace(/\s+/g, ' ').trim();
-    return new BackendError(`firewalld is not running (firewall-cmd --state: ${why})`, `${this.cmd} --state`, t?.stderr ?? '');
+    return new BackendError(`firewalld is not running (${why})`, t?.command ?? `${this.cmd} --state`, t?.stderr ?? '');
   }
 }
 
