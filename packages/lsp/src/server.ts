@@ -1,16 +1,162 @@
 #!/usr/bin/env node
-// Wiring only: the features arrive one file per LSP request (see the design); for now the server
-// announces itself and syncs documents so a client can connect.
-import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver/node.js';
-import { TextDocument } from 'vscode-languageserver-textdocument';
+// Wiring only: each request goes to its feature module; the knowledge lives in @portcullis/core.
+import {
+  createConnection,
+  DidChangeConfigurationNotification,
+  ProposedFeatures,
+  TextDocumentSyncKind,
+  type InitializeParams,
+} from 'vscode-languageserver/node.js';
+import { codeActions, COMMANDS, executeCommand } from './code-actions.js';
+import { iptablesCompletion } from './completion.js';
+import { iptablesDefinition, iptablesReferences } from './definition.js';
+import { DiagnosticsScheduler, DIAGNOSTICS_FEATURE, iptablesDiagnostics, IptablesLintCache, logDiagnostics, SOURCE, tooLargeMessage } from './diagnostics.js';
+import { DocumentCache, type CachedDocument } from './documents.js';
+import { iptablesHover, logHover } from './hover.js';
+import { MAX_DOCUMENT_CHARS } from './limits.js';
+import { SEMANTIC_LEGEND, semanticTokens } from './semantic-tokens.js';
+import { DEFAULT_SETTINGS, readSettings, resolveLang, sectionOf, type ServerSettings } from './settings.js';
+import { documentSymbols } from './symbols.js';
 
 const connection = createConnection(ProposedFeatures.all);
-const documents = new TextDocuments(TextDocument);
+const documents = new DocumentCache();
+const lintCache = new IptablesLintCache();
+let settings: ServerSettings = DEFAULT_SETTINGS;
+let locale: string | undefined;
+let canPullConfiguration = false;
 
-connection.onInitialize(() => ({
-  capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental },
-  serverInfo: { name: 'portcullis-lsp', version: '0.1.0' },
-}));
+const lang = () => resolveLang(settings, locale);
 
-documents.listen(connection);
+/** Tells the user once per document that a feature was skipped for size. */
+function tooLarge(doc: CachedDocument, feature: 'diagnostics' | 'tokens' | 'symbols', message: string): void {
+  if (doc.skipped.has(feature)) return;
+  doc.skipped.add(feature);
+  void connection.window.showInformationMessage(message);
+}
+
+const scheduler = new DiagnosticsScheduler(async (uri, isStale) => {
+  const doc = documents.get(uri);
+  if (!doc || doc.kind === 'other') return;
+  const version = doc.version;
+  if (doc.chars > MAX_DOCUMENT_CHARS) {
+    const message = tooLargeMessage(doc, DIAGNOSTICS_FEATURE, lang());
+    tooLarge(doc, 'diagnostics', message);
+    void connection.sendDiagnostics({ uri, version, diagnostics: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 3, source: SOURCE, code: 'too-large', message }] });
+    return;
+  }
+  const ctx = { lang: lang(), settings, isStale };
+  const diagnostics = doc.kind === 'iptables' ? await iptablesDiagnostics(doc, ctx, lintCache) : await logDiagnostics(doc, ctx);
+  if (diagnostics && !isStale()) void connection.sendDiagnostics({ uri, version, diagnostics });
+});
+
+async function refreshSettings(): Promise<void> {
+  if (!canPullConfiguration) return;
+  try {
+    settings = readSettings(await connection.workspace.getConfiguration('portcullis'));
+  } catch {
+    // a client that announced configuration but fails the request keeps the last settings
+  }
+}
+
+connection.onInitialize((params: InitializeParams) => {
+  locale = params.locale;
+  settings = readSettings(sectionOf(params.initializationOptions));
+  canPullConfiguration = params.capabilities.workspace?.configuration === true;
+  return {
+    capabilities: {
+      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+      hoverProvider: true,
+      completionProvider: { triggerCharacters: [' ', '-'] },
+      definitionProvider: true,
+      referencesProvider: true,
+      documentSymbolProvider: true,
+      codeActionProvider: { codeActionKinds: ['quickfix'] },
+      executeCommandProvider: { commands: [...COMMANDS] },
+      semanticTokensProvider: { legend: SEMANTIC_LEGEND, full: true, range: true },
+    },
+    serverInfo: { name: 'portcullis-lsp', version: '0.1.0' },
+  };
+});
+
+connection.onInitialized(async () => {
+  if (canPullConfiguration) {
+    void connection.client.register(DidChangeConfigurationNotification.type, { section: 'portcullis' }).catch(() => undefined);
+    await refreshSettings();
+    for (const d of documents.all()) scheduler.schedule(d.uri, 0);
+  }
+});
+
+connection.onDidChangeConfiguration(async (change) => {
+  if (canPullConfiguration) await refreshSettings();
+  else if (change.settings) settings = readSettings(sectionOf(change.settings));
+  for (const d of documents.all()) scheduler.schedule(d.uri);
+});
+
+connection.onDidOpenTextDocument(({ textDocument: t }) => {
+  documents.open(t.uri, t.languageId, t.version, t.text);
+  scheduler.schedule(t.uri, 0);
+});
+connection.onDidChangeTextDocument(({ textDocument: t, contentChanges }) => {
+  if (documents.change(t.uri, t.version, contentChanges)) scheduler.schedule(t.uri);
+});
+connection.onDidCloseTextDocument(({ textDocument: t }) => {
+  scheduler.cancel(t.uri);
+  documents.close(t.uri);
+  lintCache.forget(t.uri);
+  void connection.sendDiagnostics({ uri: t.uri, diagnostics: [] });
+});
+
+connection.onHover(({ textDocument, position }) => {
+  const doc = documents.get(textDocument.uri);
+  if (doc?.kind === 'netfilter-log') return logHover(doc, position, lang());
+  if (doc?.kind === 'iptables') return iptablesHover(doc, position, lang());
+  return null;
+});
+
+connection.onCompletion(({ textDocument, position }) => {
+  const doc = documents.get(textDocument.uri);
+  return doc?.kind === 'iptables' ? iptablesCompletion(doc, position, lang()) : null;
+});
+
+connection.onDefinition(({ textDocument, position }) => {
+  const doc = documents.get(textDocument.uri);
+  return doc?.kind === 'iptables' ? iptablesDefinition(doc, position) : null;
+});
+
+connection.onReferences(({ textDocument, position, context }) => {
+  const doc = documents.get(textDocument.uri);
+  return doc?.kind === 'iptables' ? iptablesReferences(doc, position, context.includeDeclaration) : null;
+});
+
+connection.onDocumentSymbol(({ textDocument }) => {
+  const doc = documents.get(textDocument.uri);
+  if (!doc || doc.kind === 'other') return null;
+  if (doc.chars > MAX_DOCUMENT_CHARS) {
+    tooLarge(doc, 'symbols', tooLargeMessage(doc, { en: 'document symbols', ja: 'シンボル一覧' }, lang()));
+    return [];
+  }
+  return documentSymbols(doc, lang());
+});
+
+connection.onCodeAction(({ textDocument, range, context }) => {
+  const doc = documents.get(textDocument.uri);
+  return doc && doc.kind !== 'other' ? codeActions(doc, range, context.diagnostics, lang(), lintCache) : null;
+});
+
+connection.onExecuteCommand(({ command, arguments: args }) => executeCommand(connection, command, args ?? [], lang()));
+
+connection.languages.semanticTokens.on(({ textDocument }) => {
+  const doc = documents.get(textDocument.uri);
+  if (!doc || doc.kind === 'other') return { data: [] };
+  const result = semanticTokens(doc);
+  if (result.partial) tooLarge(doc, 'tokens', result.partial[lang()]);
+  return { data: result.data };
+});
+
+connection.languages.semanticTokens.onRange(({ textDocument, range }) => {
+  const doc = documents.get(textDocument.uri);
+  if (!doc || doc.kind === 'other') return { data: [] };
+  return { data: semanticTokens(doc, range).data };
+});
+
 connection.listen();

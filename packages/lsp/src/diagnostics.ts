@@ -1,0 +1,270 @@
+import {
+  decodeFields,
+  Detector,
+  isPortScan,
+  lintIptablesDocument,
+  NoiseClassifier,
+  scanKindName,
+  toDetectEvent,
+  type DecodedLine,
+  type Finding,
+  type IptablesDiagnostic,
+  type IptablesSeverity,
+  type Lang,
+  type Text,
+} from '@portcullis/core';
+import { DiagnosticSeverity, type Diagnostic, type Range } from 'vscode-languageserver';
+import type { CachedDocument } from './documents.js';
+import { MAX_DIAGNOSTICS, MAX_DOCUMENT_CHARS, MAX_LINE_CHARS, MAX_LINES_PER_FINDING } from './limits.js';
+import { detectConfig, type ServerSettings } from './settings.js';
+
+export const SOURCE = 'portcullis';
+
+/** Lines decoded between two yields to the event loop: hover and edits get in between chunks of a big file. */
+const CHUNK_LINES = 2_000;
+
+export interface DiagnosticsContext {
+  readonly lang: Lang;
+  readonly settings: ServerSettings;
+  /** True once the document changed or closed after this run began: the run stops and publishes nothing. */
+  readonly isStale: () => boolean;
+}
+
+/** What the findings put on a log line, kept for the code actions (ban command, AbuseIPDB). */
+export interface FindingData {
+  readonly source: string;
+  readonly rule: Finding['rule'];
+}
+
+const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+const W = {
+  truncated: { en: 'Firewall line cut short: decoded as far as it goes', ja: 'ファイアウォールの行が途中で切れています: 読める所まで解読しました' },
+  tooLongLine: { en: `Line longer than ${MAX_LINE_CHARS} characters: not parsed`, ja: `${MAX_LINE_CHARS} 文字を超える行は解析しません` },
+  more: { en: 'more diagnostics are not shown', ja: '件の診断は表示していません' },
+  lines: { en: 'lines', ja: '行' },
+  ports: { en: 'ports', ja: 'ポート' },
+  hosts: { en: 'hosts', ja: 'ホスト' },
+  scan: { en: 'Port scan from', ja: 'ポートスキャン:' },
+  spoof: { en: 'Spoofed source', ja: '送信元の偽装:' },
+  on: { en: 'on', ja: '受信' },
+} satisfies Record<string, Text>;
+
+export function tooLargeMessage(doc: CachedDocument, feature: Text, lang: Lang): string {
+  const mb = (doc.chars / 1024 / 1024).toFixed(1);
+  const limit = MAX_DOCUMENT_CHARS / 1024 / 1024;
+  return lang === 'ja'
+    ? `${doc.uri} は ${mb} MB あり、${limit} MB を超えるため${feature.ja}を省略しました (ホバーは使えます)。`
+    : `${doc.uri} is ${mb} MB: ${feature.en} skipped past ${limit} MB (hover still works).`;
+}
+
+export const DIAGNOSTICS_FEATURE: Text = { en: 'diagnostics', ja: '診断' };
+
+function range(line: number, start: number, end: number): Range {
+  return { start: { line, character: start }, end: { line, character: end } };
+}
+
+/** The message's span on the raw line, or the whole line when the message is no substring (journald JSON). */
+function messageRange(doc: CachedDocument, i: number, d: DecodedLine): Range {
+  const off = d.frame.messageOffset;
+  return off < 0 ? range(i, 0, doc.lines[i].length) : range(i, off, off + d.message.length);
+}
+
+/** The SRC address on the line (the squiggle goes where the reader looks), else the message. */
+function sourceRange(doc: CachedDocument, i: number, d: DecodedLine): Range {
+  const off = d.frame.messageOffset;
+  const t = d.tokens.find((x) => x.depth === 0 && x.key === 'SRC' && x.valueStart >= 0);
+  return off >= 0 && t ? range(i, off + t.valueStart, off + t.valueEnd) : messageRange(doc, i, d);
+}
+
+function time(ms: number): string {
+  return new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+}
+
+export function findingMessage(f: Finding, lang: Lang): string {
+  const when = f.first === f.last ? time(f.first) : `${time(f.first)} → ${time(f.last)}`;
+  if (isPortScan(f)) {
+    const kinds = f.kinds.map((k) => scanKindName(k)[lang]).join(', ');
+    const counts = `${f.ports}${f.capped ? '+' : ''} ${W.ports[lang]}, ${f.hosts} ${W.hosts[lang]}, ${f.lines} ${W.lines[lang]}`;
+    return `${W.scan[lang]} ${f.source}: ${counts} (${kinds}); ${when}. ${f.why[lang]}`;
+  }
+  return `${W.spoof[lang]} ${f.source} ${W.on[lang]} ${f.interfaces.join(', ')}: ${f.lines} ${W.lines[lang]}; ${when}. ${f.why[lang]}`;
+}
+
+/** Core refuses nonsense thresholds by throwing; a bad editor setting falls back to the defaults instead. */
+function makeDetector(settings: ServerSettings): Detector {
+  try {
+    return new Detector(detectConfig(settings));
+  } catch {
+    return new Detector(settings.wan ? { spoof: { wan: settings.wan } } : {});
+  }
+}
+
+function makeNoise(settings: ServerSettings): NoiseClassifier {
+  try {
+    return new NoiseClassifier(settings.detect.noise);
+  } catch {
+    return new NoiseClassifier();
+  }
+}
+
+/**
+ * A log's diagnostics: the detectors' findings on the lines of each scanner and spoofed source, cut and invalid
+ * firewall lines, noise as hints. Runs in chunks and gives up as soon as the document moves on.
+ */
+export async function logDiagnostics(doc: CachedDocument, ctx: DiagnosticsContext): Promise<Diagnostic[] | undefined> {
+  const { lang, settings } = ctx;
+  const detector = makeDetector(settings);
+  const noise = makeNoise(settings);
+  const findings: Finding[] = [];
+  const linesBySource = new Map<string, number[]>();
+  const problems: Diagnostic[] = [];
+  const hints: Diagnostic[] = [];
+  const n = doc.lineCount;
+  for (let start = 0; start < n; start += CHUNK_LINES) {
+    if (start > 0) {
+      await yieldToLoop();
+      if (ctx.isStale()) return undefined;
+    }
+    const end = Math.min(n, start + CHUNK_LINES);
+    for (let i = start; i < end; i++) {
+      const d = doc.decodedAt(i);
+      if (!d) continue;
+      if (d.truncated) problems.push({ range: messageRange(doc, i, d), severity: DiagnosticSeverity.Warning, code: 'truncated', source: SOURCE, message: W.truncated[lang] });
+      if (problems.length < MAX_DIAGNOSTICS) invalidFields(doc, i, d, lang, problems);
+      const event = toDetectEvent(d);
+      const verdict = noise.classify(event);
+      if (verdict) {
+        if (hints.length < MAX_DIAGNOSTICS) hints.push({ range: messageRange(doc, i, d), severity: DiagnosticSeverity.Hint, code: `noise-${verdict.reason}`, source: SOURCE, message: verdict.why[lang] });
+      } else if (d.src) {
+        const list = linesBySource.get(d.src);
+        if (list) list.push(i);
+        else linesBySource.set(d.src, [i]);
+      }
+      const found = detector.push(event);
+      if (found.length) findings.push(...found);
+    }
+  }
+  findings.push(...detector.flush());
+  const marks: Diagnostic[] = [];
+  for (const f of findings) {
+    if (f.rule === 'spoofed-source' && !settings.spoofEnabled) continue;
+    const message = findingMessage(f, lang);
+    const data: FindingData = { source: f.source, rule: f.rule };
+    let marked = 0;
+    for (const i of linesBySource.get(f.source) ?? []) {
+      const d = doc.decodedAt(i);
+      if (!d) continue;
+      // an episode's lines: the source's lines within its first..last (a line without a time belongs to any)
+      const t = d.frame.time;
+      if (t !== undefined && (t < f.first || t > f.last)) continue;
+      if (f.rule === 'spoofed-source' && d.in !== undefined && !f.interfaces.includes(d.in)) continue;
+      marks.push({ range: sourceRange(doc, i, d), severity: DiagnosticSeverity.Warning, code: f.rule, source: SOURCE, message, data });
+      if (++marked >= MAX_LINES_PER_FINDING) break;
+    }
+  }
+  return capped([...marks, ...problems, ...hints], lang);
+}
+
+function invalidFields(doc: CachedDocument, i: number, d: DecodedLine, lang: Lang, out: Diagnostic[]): void {
+  const off = d.frame.messageOffset;
+  for (const f of decodeFields(d)) {
+    if (!f.invalid) continue;
+    const r = off >= 0 ? range(i, off + f.token.start, off + f.token.end) : messageRange(doc, i, d);
+    const name = f.spec?.name[lang] ?? f.key;
+    out.push({ range: r, severity: DiagnosticSeverity.Error, code: 'invalid-field', source: SOURCE, message: name ? `${name}: ${f.invalid}` : f.invalid });
+  }
+}
+
+function capped(list: Diagnostic[], lang: Lang): Diagnostic[] {
+  if (list.length <= MAX_DIAGNOSTICS) return list;
+  const kept = list.slice(0, MAX_DIAGNOSTICS);
+  kept.push({ range: range(0, 0, 0), severity: DiagnosticSeverity.Information, code: 'too-many-diagnostics', source: SOURCE, message: `${list.length - MAX_DIAGNOSTICS} ${W.more[lang]}` });
+  return kept;
+}
+
+const SEVERITY: Readonly<Record<IptablesSeverity, DiagnosticSeverity>> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  info: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
+};
+
+export function toRange(span: { line: number; start: number; end: number }): Range {
+  return range(span.line, span.start, span.end);
+}
+
+/** Core's lint diagnostics as LSP ones (the fixes stay in core's form: code-actions.ts turns them into edits). */
+export function iptablesToLsp(uri: string, list: readonly IptablesDiagnostic[], lang: Lang): Diagnostic[] {
+  return list.map((d, index) => ({
+    range: toRange(d.span),
+    severity: SEVERITY[d.severity],
+    code: d.code,
+    source: SOURCE,
+    message: d.message[lang],
+    ...(d.related?.length ? { relatedInformation: d.related.map((r) => ({ location: { uri, range: toRange(r.span) }, message: r.message[lang] })) } : {}),
+    // which core diagnostic this is, so a quick fix finds its edits
+    ...(d.fix ? { data: { fix: index } } : {}),
+  }));
+}
+
+/** The lint of a rules file, remembered per version so code actions read the same list the editor shows. */
+export class IptablesLintCache {
+  private readonly byUri = new Map<string, { version: number; list: IptablesDiagnostic[] }>();
+
+  lint(doc: CachedDocument): IptablesDiagnostic[] {
+    const seen = this.byUri.get(doc.uri);
+    if (seen?.version === doc.version) return seen.list;
+    const list = lintIptablesDocument(doc.iptables());
+    for (let i = 0; i < doc.lineCount; i++)
+      if (doc.lines[i].length > MAX_LINE_CHARS)
+        list.push({ severity: 'warning', code: 'line-too-long', message: W.tooLongLine, span: { line: i, start: 0, end: 0 } });
+    this.byUri.set(doc.uri, { version: doc.version, list });
+    return list;
+  }
+
+  forget(uri: string): void {
+    this.byUri.delete(uri);
+  }
+}
+
+export async function iptablesDiagnostics(doc: CachedDocument, ctx: DiagnosticsContext, cache: IptablesLintCache): Promise<Diagnostic[] | undefined> {
+  const list = cache.lint(doc);
+  if (ctx.isStale()) return undefined;
+  return capped(iptablesToLsp(doc.uri, list, ctx.lang), ctx.lang);
+}
+
+/**
+ * Debounced, cancellable diagnostics per document: an edit restarts the clock and makes any run in progress stale,
+ * so typing in a big file never queues up whole-file passes, and hover never waits behind one.
+ */
+export class DiagnosticsScheduler {
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly generation = new Map<string, number>();
+
+  constructor(
+    private readonly run: (uri: string, isStale: () => boolean) => Promise<void>,
+    private readonly delayMs = 200,
+  ) {}
+
+  schedule(uri: string, delayMs = this.delayMs): void {
+    const gen = (this.generation.get(uri) ?? 0) + 1;
+    this.generation.set(uri, gen);
+    const old = this.timers.get(uri);
+    if (old) clearTimeout(old);
+    this.timers.set(
+      uri,
+      setTimeout(() => {
+        this.timers.delete(uri);
+        void this.run(uri, () => this.generation.get(uri) !== gen);
+      }, delayMs),
+    );
+  }
+
+  cancel(uri: string): void {
+    const old = this.timers.get(uri);
+    if (old) clearTimeout(old);
+    this.timers.delete(uri);
+    this.generation.set(uri, (this.generation.get(uri) ?? 0) + 1);
+  }
+}
