@@ -1,5 +1,5 @@
 import { classifyAddress, type IptablesDiagnostic, type Lang } from '@portcullis/core';
-import { CodeActionKind, type CodeAction, type Connection, type Diagnostic, type Range, type TextEdit } from 'vscode-languageserver';
+import { CodeActionKind, MessageType, ShowMessageNotification, type CodeAction, type Connection, type Diagnostic, type Range, type TextEdit } from 'vscode-languageserver';
 import type { CachedDocument } from './documents.js';
 import { SOURCE, toRange, type IptablesLintCache } from './diagnostics.js';
 import { abuseIpdbUrl } from './hover.js';
@@ -69,9 +69,9 @@ export async function executeCommand(connection: Connection, command: string, ar
     try {
       await connection.window.showDocument({ uri: arg, external: true });
     } catch {
-      void connection.window.showInformationMessage(arg);
+      void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Info, message: arg });
     }
   } else if (command === COPY_BAN_COMMAND && /^portcullis bans add [0-9a-fA-F.:]+$/.test(arg)) {
-    void connection.window.showInformationMessage(lang === 'ja' ? `次のコマンドを実行してください: ${arg}` : `Run: ${arg}`);
+    void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Info, message: lang === 'ja' ? `次のコマンドを実行してください: ${arg}` : `Run: ${arg}` });
   }
 }

@@ -3,6 +3,8 @@
 import {
   createConnection,
   DidChangeConfigurationNotification,
+  MessageType,
+  ShowMessageNotification,
   ProposedFeatures,
   TextDocumentSyncKind,
   type InitializeParams,
@@ -31,7 +33,8 @@ const lang = () => resolveLang(settings, locale);
 function tooLarge(doc: CachedDocument, feature: 'diagnostics' | 'tokens' | 'symbols', message: string): void {
   if (doc.skipped.has(feature)) return;
   doc.skipped.add(feature);
-  void connection.window.showInformationMessage(message);
+  // a notification, not window/showMessageRequest: nothing to answer, and no client is left holding a request
+  void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Info, message });
 }
 
 const scheduler = new DiagnosticsScheduler(async (uri, isStale) => {
