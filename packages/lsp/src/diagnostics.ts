@@ -5,8 +5,6 @@ import {
   lintIptablesDocument,
   NoiseClassifier,
   scanKindName,
-  toDetectEvent,
-  type DecodedLine,
   type Finding,
   type IptablesDiagnostic,
   type IptablesSeverity,
@@ -14,14 +12,11 @@ import {
   type Text,
 } from '@portcullis/core';
 import { DiagnosticSeverity, type Diagnostic, type Range } from 'vscode-languageserver';
-import type { CachedDocument } from './documents.js';
+import type { CachedDocument, InvalidField } from './documents.js';
 import { MAX_DIAGNOSTICS, MAX_DOCUMENT_CHARS, MAX_LINE_CHARS, MAX_LINES_PER_FINDING } from './limits.js';
 import { detectConfig, type ServerSettings } from './settings.js';
 
 export const SOURCE = 'portcullis';
-
-/** Lines decoded between two yields to the event loop: hover and edits get in between chunks of a big file. */
-const CHUNK_LINES = 2_000;
 
 export interface DiagnosticsContext {
   readonly lang: Lang;
@@ -64,19 +59,6 @@ function range(line: number, start: number, end: number): Range {
   return { start: { line, character: start }, end: { line, character: end } };
 }
 
-/** The message's span on the raw line, or the whole line when the message is no substring (journald JSON). */
-function messageRange(doc: CachedDocument, i: number, d: DecodedLine): Range {
-  const off = d.frame.messageOffset;
-  return off < 0 ? range(i, 0, doc.lines[i].length) : range(i, off, off + d.message.length);
-}
-
-/** The SRC address on the line (the squiggle goes where the reader looks), else the message. */
-function sourceRange(doc: CachedDocument, i: number, d: DecodedLine): Range {
-  const off = d.frame.messageOffset;
-  const t = d.tokens.find((x) => x.depth === 0 && x.key === 'SRC' && x.valueStart >= 0);
-  return off >= 0 && t ? range(i, off + t.valueStart, off + t.valueEnd) : messageRange(doc, i, d);
-}
-
 function time(ms: number): string {
   return new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
 }
@@ -108,11 +90,33 @@ function makeNoise(settings: ServerSettings): NoiseClassifier {
   }
 }
 
+/** Yields to the event loop after this much work, so a hover waits at most about this long behind a pass. */
+const SLICE_MS = 8;
+
 /**
- * A log's diagnostics: the detectors' findings on the lines of each scanner and spoofed source, cut and invalid
- * firewall lines, noise as hints. Runs in chunks and gives up as soon as the document moves on.
+ * Walks lines 0..n-1 in time slices, yielding between them; false when the run went stale (the caller stops).
  */
-export async function logDiagnostics(doc: CachedDocument, ctx: DiagnosticsContext): Promise<Diagnostic[] | undefined> {
+async function sliced(n: number, ctx: DiagnosticsContext, each: (i: number) => void): Promise<boolean> {
+  let sliceStart = performance.now();
+  for (let i = 0; i < n; i++) {
+    // reading the clock every line would cost more than the lines; every 64th is enough for an 8 ms slice
+    if ((i & 63) === 63 && performance.now() - sliceStart > SLICE_MS) {
+      await yieldToLoop();
+      if (ctx.isStale()) return false;
+      sliceStart = performance.now();
+    }
+    each(i);
+  }
+  return true;
+}
+
+/**
+ * A log's diagnostics: the detectors' findings on the lines of each scanner and spoofed source, cut firewall lines
+ * and noise. `publish` is called twice: once with those (what the reader needs first), once more with the invalid
+ * field values added, which need the full decode of every line (about as long again). Each line's facts are kept,
+ * so after an edit only the edited lines are decoded again. Gives up as soon as the document moves on.
+ */
+export async function logDiagnostics(doc: CachedDocument, ctx: DiagnosticsContext, publish: (d: Diagnostic[]) => void): Promise<void> {
   const { lang, settings } = ctx;
   const detector = makeDetector(settings);
   const noise = makeNoise(settings);
@@ -121,30 +125,22 @@ export async function logDiagnostics(doc: CachedDocument, ctx: DiagnosticsContex
   const problems: Diagnostic[] = [];
   const hints: Diagnostic[] = [];
   const n = doc.lineCount;
-  for (let start = 0; start < n; start += CHUNK_LINES) {
-    if (start > 0) {
-      await yieldToLoop();
-      if (ctx.isStale()) return undefined;
+  const whole = await sliced(n, ctx, (i) => {
+    const f = doc.factsAt(i);
+    if (!f) return;
+    if (f.truncated) problems.push({ range: range(i, f.messageStart, f.messageEnd), severity: DiagnosticSeverity.Warning, code: 'truncated', source: SOURCE, message: W.truncated[lang] });
+    const verdict = noise.classify(f.event);
+    if (verdict) {
+      if (hints.length < MAX_DIAGNOSTICS) hints.push({ range: range(i, f.messageStart, f.messageEnd), severity: DiagnosticSeverity.Hint, code: `noise-${verdict.reason}`, source: SOURCE, message: verdict.why[lang] });
+    } else if (f.event.src) {
+      const list = linesBySource.get(f.event.src);
+      if (list) list.push(i);
+      else linesBySource.set(f.event.src, [i]);
     }
-    const end = Math.min(n, start + CHUNK_LINES);
-    for (let i = start; i < end; i++) {
-      const d = doc.decodedAt(i);
-      if (!d) continue;
-      if (d.truncated) problems.push({ range: messageRange(doc, i, d), severity: DiagnosticSeverity.Warning, code: 'truncated', source: SOURCE, message: W.truncated[lang] });
-      if (problems.length < MAX_DIAGNOSTICS) invalidFields(doc, i, d, lang, problems);
-      const event = toDetectEvent(d);
-      const verdict = noise.classify(event);
-      if (verdict) {
-        if (hints.length < MAX_DIAGNOSTICS) hints.push({ range: messageRange(doc, i, d), severity: DiagnosticSeverity.Hint, code: `noise-${verdict.reason}`, source: SOURCE, message: verdict.why[lang] });
-      } else if (d.src) {
-        const list = linesBySource.get(d.src);
-        if (list) list.push(i);
-        else linesBySource.set(d.src, [i]);
-      }
-      const found = detector.push(event);
-      if (found.length) findings.push(...found);
-    }
-  }
+    const found = detector.push(f.event);
+    if (found.length) findings.push(...found);
+  });
+  if (!whole) return;
   findings.push(...detector.flush());
   const marks: Diagnostic[] = [];
   for (const f of findings) {
@@ -153,27 +149,40 @@ export async function logDiagnostics(doc: CachedDocument, ctx: DiagnosticsContex
     const data: FindingData = { source: f.source, rule: f.rule };
     let marked = 0;
     for (const i of linesBySource.get(f.source) ?? []) {
-      const d = doc.decodedAt(i);
-      if (!d) continue;
+      const facts = doc.factsAt(i);
+      if (!facts) continue;
       // an episode's lines: the source's lines within its first..last (a line without a time belongs to any)
-      const t = d.frame.time;
+      const t = facts.event.time;
       if (t !== undefined && (t < f.first || t > f.last)) continue;
-      if (f.rule === 'spoofed-source' && d.in !== undefined && !f.interfaces.includes(d.in)) continue;
-      marks.push({ range: sourceRange(doc, i, d), severity: DiagnosticSeverity.Warning, code: f.rule, source: SOURCE, message, data });
+      if (f.rule === 'spoofed-source' && facts.event.in !== undefined && !f.interfaces.includes(facts.event.in)) continue;
+      marks.push({ range: range(i, facts.srcStart, facts.srcEnd), severity: DiagnosticSeverity.Warning, code: f.rule, source: SOURCE, message, data });
       if (++marked >= MAX_LINES_PER_FINDING) break;
     }
   }
-  return capped([...marks, ...problems, ...hints], lang);
+  publish(capped([...marks, ...problems, ...hints], lang));
+  // second pass: invalid values, from the full decode of the lines not checked yet
+  const invalid: Diagnostic[] = [];
+  const checked = await sliced(n, ctx, (i) => {
+    const f = doc.factsAt(i);
+    if (!f || invalid.length >= MAX_DIAGNOSTICS) return;
+    if (f.invalid === undefined) f.invalid = invalidFields(doc, i);
+    for (const v of f.invalid)
+      invalid.push({ range: range(i, v.start, v.end), severity: DiagnosticSeverity.Error, code: 'invalid-field', source: SOURCE, message: `${v.name[lang]}: ${v.problem}` });
+  });
+  if (checked && invalid.length) publish(capped([...marks, ...invalid, ...problems, ...hints], lang));
 }
 
-function invalidFields(doc: CachedDocument, i: number, d: DecodedLine, lang: Lang, out: Diagnostic[]): void {
+function invalidFields(doc: CachedDocument, i: number): InvalidField[] {
+  const d = doc.decodedAt(i);
+  if (!d) return [];
   const off = d.frame.messageOffset;
+  const out: InvalidField[] = [];
   for (const f of decodeFields(d)) {
     if (!f.invalid) continue;
-    const r = off >= 0 ? range(i, off + f.token.start, off + f.token.end) : messageRange(doc, i, d);
-    const name = f.spec?.name[lang] ?? f.key;
-    out.push({ range: r, severity: DiagnosticSeverity.Error, code: 'invalid-field', source: SOURCE, message: name ? `${name}: ${f.invalid}` : f.invalid });
+    const [start, end] = off >= 0 ? [off + f.token.start, off + f.token.end] : [0, doc.lines[i].length];
+    out.push({ start, end, name: f.spec?.name ?? { en: f.key || '?', ja: f.key || '?' }, problem: f.invalid });
   }
+  return out;
 }
 
 function capped(list: Diagnostic[], lang: Lang): Diagnostic[] {
@@ -228,10 +237,9 @@ export class IptablesLintCache {
   }
 }
 
-export async function iptablesDiagnostics(doc: CachedDocument, ctx: DiagnosticsContext, cache: IptablesLintCache): Promise<Diagnostic[] | undefined> {
-  const list = cache.lint(doc);
-  if (ctx.isStale()) return undefined;
-  return capped(iptablesToLsp(doc.uri, list, ctx.lang), ctx.lang);
+/** A rules file is small (the largest real dump lints in milliseconds): one synchronous pass. */
+export function iptablesDiagnostics(doc: CachedDocument, ctx: DiagnosticsContext, cache: IptablesLintCache, publish: (d: Diagnostic[]) => void): void {
+  publish(capped(iptablesToLsp(doc.uri, cache.lint(doc), ctx.lang), ctx.lang));
 }
 
 /**

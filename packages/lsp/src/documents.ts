@@ -1,6 +1,10 @@
 import {
   assembleIptablesDocument,
   decodeLine,
+  frame,
+  toDetectEvent,
+  type DetectEvent,
+  type Text,
   guessIptablesFamily,
   parseIptablesLine,
   type DecodedLine,
@@ -10,6 +14,45 @@ import {
 } from '@portcullis/core';
 import type { Range, TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import { MAX_LINE_CHARS } from './limits.js';
+
+/**
+ * The few facts of a firewall line the detectors and the diagnostics read: its event, where its message and SRC
+ * sit (raw-line columns), and whether it was cut short. Small, so a 100k-line log can keep one per line.
+ */
+export interface LineFacts {
+  readonly event: DetectEvent;
+  readonly truncated: boolean;
+  /** Message span on the raw line; [0, line length) for journald JSON, whose message is no substring. */
+  readonly messageStart: number;
+  readonly messageEnd: number;
+  /** SRC value span on the raw line, or the message span when there is none. */
+  readonly srcStart: number;
+  readonly srcEnd: number;
+  /** Fields whose value is invalid, found by the full decode; undefined until checked. */
+  invalid?: readonly InvalidField[];
+}
+
+export interface InvalidField {
+  readonly start: number;
+  readonly end: number;
+  readonly name: Text;
+  readonly problem: string;
+}
+
+function lineFacts(d: DecodedLine, lineLength: number): LineFacts {
+  const off = d.frame.messageOffset;
+  const messageStart = off < 0 ? 0 : off;
+  const messageEnd = off < 0 ? lineLength : off + d.message.length;
+  const t = off < 0 ? undefined : d.tokens.find((x) => x.depth === 0 && x.key === 'SRC' && x.valueStart >= 0);
+  return {
+    event: toDetectEvent(d),
+    truncated: d.truncated,
+    messageStart,
+    messageEnd,
+    srcStart: t ? off + t.valueStart : messageStart,
+    srcEnd: t ? off + t.valueEnd : messageEnd,
+  };
+}
 
 /** The two languages; `other` is a document the server holds but leaves alone (a plaintext file with no firewall line). */
 export type DocumentKind = 'netfilter-log' | 'iptables' | 'other';
@@ -23,6 +66,25 @@ export function splitLines(text: string): string[] {
 
 /** How many leading lines are tried when a plaintext or `log` document is sniffed for firewall lines. */
 const SNIFF_LINES = 500;
+
+const HALF_YEAR_MS = 183 * 86_400_000;
+
+/**
+ * "Now" for a document's year-less stamps. The clock is right for a live log; but a file with some stamps that carry
+ * their year (RFC 3339 beside BSD syslog, as a central syslog server mixes them) says when it was written, and its
+ * year-less lines must land in the same year, or the detectors see time jump by a year between two lines. So: the
+ * first stamp with a year, plus half a year (a file that starts in March ends before September's lines would be
+ * read as last year's), never past the clock.
+ */
+function documentNow(lines: readonly string[], clock: number): number {
+  const n = Math.min(lines.length, SNIFF_LINES);
+  for (let i = 0; i < n; i++) {
+    if (lines[i].length > MAX_LINE_CHARS) continue;
+    const f = frame(lines[i]);
+    if (f.time !== undefined && !f.yearInferred) return Math.min(clock, f.time + HALF_YEAR_MS);
+  }
+  return clock;
+}
 
 /** A `log` or `plaintext` document is a firewall log when one of its first lines decodes as one. */
 function sniff(languageId: string, lines: readonly string[]): DocumentKind {
@@ -48,8 +110,8 @@ export class CachedDocument {
   chars: number;
   /** "Now" for year-less syslog stamps, fixed when the document opens so a line always decodes the same. */
   readonly now: number;
-  /** Per line: undefined = not decoded yet, null = not a firewall line. */
-  private decoded: (DecodedLine | null | undefined)[] = [];
+  /** Per line: undefined = not computed yet, null = not a firewall line. */
+  private facts: (LineFacts | null | undefined)[] = [];
   /** Per line: the parse, or undefined when not parsed yet (or parsed at another line number). */
   private parsed: (IptablesLine | undefined)[] = [];
   private family: IptablesFamily | undefined;
@@ -61,8 +123,8 @@ export class CachedDocument {
     this.uri = uri;
     this.languageId = languageId;
     this.version = version;
-    this.now = now;
     this.lines = splitLines(text);
+    this.now = documentNow(this.lines, now);
     this.chars = text.length;
     this.kind = sniff(languageId, this.lines);
     if (this.kind === 'iptables') this.family = guessIptablesFamily(this.lines);
@@ -72,16 +134,25 @@ export class CachedDocument {
     return this.lines.length;
   }
 
-  /** The firewall line at `line`, decoded on first use. */
+  /**
+   * The firewall line at `line`, decoded now. Not kept: holding 100k decoded lines (tokens and all) costs more in
+   * garbage collection than decoding one line again (a few microseconds) whenever hover or tokens need it.
+   */
   decodedAt(line: number): DecodedLine | undefined {
     if (this.kind !== 'netfilter-log' || line < 0 || line >= this.lines.length) return undefined;
-    let d = this.decoded[line];
-    if (d === undefined) {
-      const text = this.lines[line];
-      d = text.length > MAX_LINE_CHARS ? null : (decodeLine(text, { now: this.now }) ?? null);
-      this.decoded[line] = d;
+    const text = this.lines[line];
+    return text.length > MAX_LINE_CHARS ? undefined : decodeLine(text, { now: this.now });
+  }
+
+  /** What the whole-document passes need of a line, computed once per line version and kept. */
+  factsAt(line: number): LineFacts | undefined {
+    let f = this.facts[line];
+    if (f === undefined) {
+      const d = this.decodedAt(line);
+      f = d ? lineFacts(d, this.lines[line].length) : null;
+      this.facts[line] = f;
     }
-    return d ?? undefined;
+    return f ?? undefined;
   }
 
   /** The parse of one iptables line (its spans carry its line number, so a line that moved is parsed again). */
@@ -118,7 +189,7 @@ export class CachedDocument {
       else {
         this.lines = splitLines(c.text);
         this.chars = c.text.length;
-        this.decoded = [];
+        this.facts = [];
         this.parsed = [];
       }
     }
@@ -145,7 +216,7 @@ export class CachedDocument {
     this.lines = splice(this.lines, startLine, count, inserted);
     // only the touched lines lose their parse; the others keep theirs (logs: valid wherever they move;
     // iptables: re-parsed lazily if their line number changed, since their spans name it)
-    if (this.kind === 'netfilter-log') this.decoded = splice(this.decoded, startLine, count, new Array<undefined>(inserted.length));
+    if (this.kind === 'netfilter-log') this.facts = splice(this.facts, startLine, count, new Array<undefined>(inserted.length));
     if (this.kind === 'iptables') this.parsed = splice(this.parsed, startLine, count, new Array<undefined>(inserted.length));
   }
 }

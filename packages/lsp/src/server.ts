@@ -7,6 +7,7 @@ import {
   ShowMessageNotification,
   ProposedFeatures,
   TextDocumentSyncKind,
+  type Diagnostic,
   type InitializeParams,
 } from 'vscode-languageserver/node.js';
 import { codeActions, COMMANDS, executeCommand } from './code-actions.js';
@@ -48,8 +49,11 @@ const scheduler = new DiagnosticsScheduler(async (uri, isStale) => {
     return;
   }
   const ctx = { lang: lang(), settings, isStale };
-  const diagnostics = doc.kind === 'iptables' ? await iptablesDiagnostics(doc, ctx, lintCache) : await logDiagnostics(doc, ctx);
-  if (diagnostics && !isStale()) void connection.sendDiagnostics({ uri, version, diagnostics });
+  const publish = (diagnostics: Diagnostic[]) => {
+    if (!isStale()) void connection.sendDiagnostics({ uri, version, diagnostics });
+  };
+  if (doc.kind === 'iptables') iptablesDiagnostics(doc, ctx, lintCache, publish);
+  else await logDiagnostics(doc, ctx, publish);
 });
 
 async function refreshSettings(): Promise<void> {

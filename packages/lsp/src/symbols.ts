@@ -12,17 +12,12 @@ function whole(line: number, length: number): Range {
 function logSymbols(doc: CachedDocument, lang: Lang): DocumentSymbol[] {
   const bySource = new Map<string, { count: number; first: number; start: number; end: number }>();
   for (let i = 0; i < doc.lineCount; i++) {
-    const d = doc.decodedAt(i);
-    if (!d?.src) continue;
-    const seen = bySource.get(d.src);
-    if (seen) {
-      seen.count++;
-      continue;
-    }
-    const off = d.frame.messageOffset;
-    const t = d.tokens.find((x) => x.depth === 0 && x.key === 'SRC' && x.valueStart >= 0);
-    const [start, end] = off >= 0 && t ? [off + t.valueStart, off + t.valueEnd] : [0, doc.lines[i].length];
-    bySource.set(d.src, { count: 1, first: i, start, end });
+    const f = doc.factsAt(i);
+    const src = f?.event.src;
+    if (!f || !src) continue;
+    const seen = bySource.get(src);
+    if (seen) seen.count++;
+    else bySource.set(src, { count: 1, first: i, start: f.srcStart, end: f.srcEnd });
   }
   const linesWord = lang === 'ja' ? '行' : 'lines';
   return [...bySource.entries()]
