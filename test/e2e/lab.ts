@@ -65,7 +65,8 @@ export function expandIPv6(address: string): string {
 }
 
 function checkSpec(spec: LabSpec): void {
-  if (!/^[a-z0-9]{1,8}$/.test(spec.tag)) throw new Error(`lab tag must match [a-z0-9]{1,8}: ${spec.tag}`);
+  // One optional hyphen lets a family of suites share a prefix (the backend suites are pcl-bk-ip-*, pcl-bk-nft-*).
+  if (!/^[a-z0-9]{1,8}(-[a-z0-9]{1,8})?$/.test(spec.tag)) throw new Error(`lab tag must match [a-z0-9]{1,8}, optionally -[a-z0-9]{1,8}: ${spec.tag}`);
   for (const h of spec.hosts) {
     if (!/^[a-z0-9]{1,10}$/.test(h.name)) throw new Error(`lab host name must match [a-z0-9]{1,10}: ${h.name}`);
     if (h.name === 'sw') throw new Error('lab host name "sw" is reserved for the switch namespace');

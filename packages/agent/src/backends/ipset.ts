@@ -1,0 +1,247 @@
+/**
+ * The ipset backend: four `hash:ip` sets created with `timeout 0` (no default: every entry carries its own timeout,
+ * and the kernel removes it when that runs out), hooked into the filter table with iptables/ip6tables.
+ *
+ * - Sets: block and spoof, one per family (`family inet` / `family inet6`; a hash:ip set holds one family only).
+ *   They are created with `maxelem` well above the default 65536, because a wave of scanners must not hit
+ *   "set is full" in the middle of a batch.
+ * - Hooks: `-m set --match-set BLOCK src -j DROP` at the top of INPUT and FORWARD, and the same for the spoof sets
+ *   with `-i WAN`, once per WAN interface. FORWARD too, because on a router a scanner probes the hosts behind it as
+ *   much as the router, and a forged source arriving on the WAN is as forged on its way to the LAN; `chains` can
+ *   narrow it to INPUT. Rules are inserted at the top once and then left where they are: re-inserting every run
+ *   would churn the ruleset, and rules an administrator puts above ours are theirs to put.
+ * - Every change is one process: `ipset restore -exist` for the sets and the entries (re-adding with `-exist` resets
+ *   the timeout, so apply twice extends a ban), `iptables-restore --noflush` for the hooks (deletes of stale hooks
+ *   and inserts of missing ones in one go). Sets are created before any rule refers to them.
+ * - ensure() compares our hooks (rules matching one of our sets) with the wanted ones from `iptables -S`, so a second
+ *   ensure changes nothing, a changed WAN list replaces the old spoof hooks, and duplicates are removed.
+ */
+import {
+  BackendError,
+  type AddressFamily,
+  type Backend,
+  type Ban,
+  type BanKey,
+  type BanKind,
+  type Capabilities,
+  type EnsureOptions,
+  type KernelEntry,
+} from './backend.js';
+import type { Runner } from './runner.js';
+import { runTool, type ToolCall } from './tool.js';
+import { checkBan, checkInterface, checkKey, checkName } from './validate.js';
+import { parseAddress } from '@portcullis/core';
+
+export interface SetNames {
+  readonly block4: string;
+  readonly block6: string;
+  readonly spoof4: string;
+  readonly spoof6: string;
+}
+
+/** The config's defaults (packages/agent/src/config/schema.ts), so a bare `new IpsetBackend` matches a bare config. */
+export const DEFAULT_IPSET_NAMES: SetNames = {
+  block4: 'portcullis_block4',
+  block6: 'portcullis_block6',
+  spoof4: 'portcullis_spoof4',
+  spoof6: 'portcullis_spoof6',
+};
+
+export type HookChain = 'INPUT' | 'FORWARD';
+
+export interface IpsetOptions {
+  readonly runner: Runner;
+  readonly sets?: Partial<SetNames>;
+  /** Filter-table chains that get the hooks (default INPUT and FORWARD). */
+  readonly chains?: readonly HookChain[];
+  /** Largest number of entries per set (default 1,048,576; ipset's own default is 65536). */
+  readonly maxelem?: number;
+  /** Executables (tests point one at a missing name). */
+  readonly ipsetCmd?: string;
+  readonly iptablesCmd?: string;
+  readonly ip6tablesCmd?: string;
+  readonly iptablesRestoreCmd?: string;
+  readonly ip6tablesRestoreCmd?: string;
+}
+
+const NAME = 'ipset';
+/** ipset's IPSET_MAXNAMELEN is 32 including the terminating NUL. */
+const MAX_SET_NAME = 31;
+
+interface SetInfo {
+  readonly name: string;
+  readonly kind: BanKind;
+  readonly family: AddressFamily;
+}
+
+export class IpsetBackend implements Backend {
+  readonly name = NAME;
+  readonly sets: SetNames;
+  readonly chains: readonly HookChain[];
+  private readonly run: Runner;
+  private readonly maxelem: number;
+  private readonly cmd: { ipset: string; rules: Record<AddressFamily, string>; restore: Record<AddressFamily, string> };
+  private readonly byName: Map<string, SetInfo>;
+
+  constructor(options: IpsetOptions) {
+    this.run = options.runner;
+    const sets = { ...DEFAULT_IPSET_NAMES, ...options.sets };
+    for (const [what, name] of Object.entries(sets)) checkName(NAME, `set (${what})`, name, MAX_SET_NAME);
+    if (new Set(Object.values(sets)).size !== 4) throw new Error(`${NAME}: the four set names must differ: ${Object.values(sets).join(', ')}`);
+    this.sets = sets;
+    this.chains = options.chains ?? ['INPUT', 'FORWARD'];
+    for (const c of this.chains) if (c !== 'INPUT' && c !== 'FORWARD') throw new Error(`${NAME}: hook chain must be INPUT or FORWARD: ${String(c)}`);
+    this.maxelem = options.maxelem ?? 1_048_576;
+    if (!Number.isInteger(this.maxelem) || this.maxelem < 1 || this.maxelem > 2 ** 31) throw new Error(`${NAME}: maxelem out of range: ${this.maxelem}`);
+    this.cmd = {
+      ipset: options.ipsetCmd ?? 'ipset',
+      rules: { 4: options.iptablesCmd ?? 'iptables', 6: options.ip6tablesCmd ?? 'ip6tables' },
+      restore: { 4: options.iptablesRestoreCmd ?? 'iptables-restore', 6: options.ip6tablesRestoreCmd ?? 'ip6tables-restore' },
+    };
+    this.byName = new Map(
+      (['block', 'spoof'] as const).flatMap((kind) => ([4, 6] as const).map((family): [string, SetInfo] => {
+        const name = this.setName(kind, family);
+        return [name, { name, kind, family }];
+      })),
+    );
+  }
+
+  setName(kind: BanKind, family: AddressFamily): string {
+    return this.sets[`${kind}${family}`];
+  }
+
+  async ensure(options: EnsureOptions): Promise<Capabilities> {
+    const wan = options.wan.map((w) => checkInterface(NAME, w));
+    await this.ensureSets();
+    // The two families' rulesets are independent: side by side.
+    await Promise.all(([4, 6] as const).map((family) => this.ensureHooks(family, wan)));
+    return {
+      expires: true,
+      ...(wan.length ? {} : { note: 'no WAN interface configured: spoof bans are kept in their sets but drop nothing' }),
+    };
+  }
+
+  async apply(bans: readonly Ban[]): Promise<void> {
+    // Validate the whole batch before building any text: one bad entry refuses all of it.
+    const checked = bans.map((b) => checkBan(NAME, b));
+    if (!checked.length) return;
+    const lines = checked.map((b) => `add ${this.setName(b.kind, b.family)} ${b.address} timeout ${b.seconds}`);
+    await this.tool({ command: this.cmd.ipset, args: ['restore', '-exist'], input: `${lines.join('\n')}\n` });
+  }
+
+  async remove(keys: readonly BanKey[]): Promise<void> {
+    const checked = keys.map((k) => checkKey(NAME, k));
+    if (!checked.length) return;
+    const lines = checked.map((k) => `del ${this.setName(k.kind, k.family)} ${k.address}`);
+    // -exist: deleting an entry that is not there (expired meanwhile) is no error.
+    await this.tool({ command: this.cmd.ipset, args: ['restore', '-exist'], input: `${lines.join('\n')}\n` });
+  }
+
+  /** `ipset list -o save SET` per set (four small calls side by side, rather than saving every set of the host). */
+  async list(): Promise<KernelEntry[]> {
+    const outputs = await Promise.all(
+      [...this.byName.values()].map(async (set) => ({ set, out: await this.tool({ command: this.cmd.ipset, args: ['list', '-o', 'save', set.name] }) })),
+    );
+    const entries: KernelEntry[] = [];
+    for (const { set, out } of outputs) entries.push(...parseSave(set, out, `${this.cmd.ipset} list -o save ${set.name}`));
+    return entries;
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+
+  /**
+   * Missing sets are created; present ones must be what we would have made (hash:ip, the family, a timeout),
+   * otherwise our timed entries could not go in and we say so rather than destroy somebody's set.
+   */
+  private async ensureSets(): Promise<void> {
+    const headers = parseHeaders(await this.tool({ command: this.cmd.ipset, args: ['list', '-t'] }));
+    const create: string[] = [];
+    for (const set of this.byName.values()) {
+      const have = headers.get(set.name);
+      if (!have) {
+        create.push(`create ${set.name} hash:ip family ${set.family === 4 ? 'inet' : 'inet6'} timeout 0 maxelem ${this.maxelem}`);
+        continue;
+      }
+      const family = /\bfamily (inet6?)\b/.exec(have.header)?.[1];
+      const fits = have.type === 'hash:ip' && family === (set.family === 4 ? 'inet' : 'inet6') && /\btimeout \d+/.test(have.header);
+      if (!fits) {
+        throw new BackendError(
+          `ipset: set ${set.name} exists as "${have.type} ${have.header}", not hash:ip family ${set.family === 4 ? 'inet' : 'inet6'} with timeout; ` +
+            'rename ours in the config or remove that set (unhook it, then ipset destroy)',
+          `${this.cmd.ipset} list -t`,
+        );
+      }
+    }
+    // -exist: a set created meanwhile by a concurrent run with the same definition is no error.
+    if (create.length) await this.tool({ command: this.cmd.ipset, args: ['restore', '-exist'], input: `${create.join('\n')}\n` });
+  }
+
+  /** One `iptables -S`, then (only when something differs) one `iptables-restore --noflush`. */
+  private async ensureHooks(family: AddressFamily, wan: readonly string[]): Promise<void> {
+    const block = this.setName('block', family);
+    const spoof = this.setName('spoof', family);
+    const wanted: string[] = [];
+    for (const chain of this.chains) {
+      wanted.push(`${chain} -m set --match-set ${block} src -j DROP`);
+      for (const w of wan) wanted.push(`${chain} -i ${w} -m set --match-set ${spoof} src -j DROP`);
+    }
+    const listing = await this.tool({ command: this.cmd.rules[family], args: ['-w', '-S'] });
+    const ours = listing
+      .split('\n')
+      .filter((l) => l.startsWith('-A ') && (l.includes(` --match-set ${block} `) || l.includes(` --match-set ${spoof} `)))
+      .map((l) => l.slice(3));
+    const unmatched = [...wanted];
+    const stale: string[] = [];
+    for (const rule of ours) {
+      const at = unmatched.indexOf(rule);
+      if (at >= 0) unmatched.splice(at, 1);
+      else stale.push(rule); // not wanted any more (old WAN interface, chain dropped) or a duplicate
+    }
+    if (!stale.length && !unmatched.length) return;
+    const lines = ['*filter', ...stale.map((r) => `-D ${r}`), ...unmatched.reverse().map((r) => `-I ${r}`), 'COMMIT', ''];
+    await this.tool({ command: this.cmd.restore[family], args: ['-w', '--noflush'], input: lines.join('\n') });
+  }
+
+  private tool(call: ToolCall): Promise<string> {
+    return runTool(this.run, call);
+  }
+}
+
+/** `ipset list -t` (all sets, headers only): name → type and header line. */
+function parseHeaders(text: string): Map<string, { type: string; header: string }> {
+  const sets = new Map<string, { type: string; header: string }>();
+  let name: string | undefined;
+  let type = '';
+  for (const line of text.split('\n')) {
+    const m = /^(Name|Type|Header): ?(.*)$/.exec(line);
+    if (!m) continue;
+    if (m[1] === 'Name') {
+      name = m[2].trim();
+      type = '';
+    } else if (m[1] === 'Type') {
+      type = m[2].trim();
+    } else if (name) {
+      sets.set(name, { type, header: m[2].trim() });
+    }
+  }
+  return sets;
+}
+
+/**
+ * `ipset list -o save SET`: a `create` line, then `add SET ADDR timeout N` per entry (N is the time left, in whole
+ * seconds, rounded down). Anything else is a malformed answer: better one clear error than a silently short list.
+ */
+function parseSave(set: SetInfo, text: string, command: string): KernelEntry[] {
+  const out: KernelEntry[] = [];
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (!line || line.startsWith(`create ${set.name} `)) continue;
+    const m = /^add (\S+) (\S+)(?: timeout (\d+))?$/.exec(line);
+    const parsed = m && m[1] === set.name ? parseAddress(m[2]) : undefined;
+    if (!m || !parsed || parsed.family !== set.family) {
+      throw new BackendError(`${command}: unexpected line in the answer: ${line.slice(0, 120)}`, command, text.slice(0, 2000));
+    }
+    out.push({ address: parsed.address, family: parsed.family, kind: set.kind, ...(m[3] !== undefined ? { secondsLeft: Number(m[3]) } : {}) });
+  }
+  return out;
+}

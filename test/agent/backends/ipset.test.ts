@@ -1,0 +1,97 @@
+/**
+ * The ipset backend against the real kernel: hash:ip sets with timeouts and iptables/ip6tables hooks inside a lab
+ * namespace (root), plus the error paths with fake runners.
+ */
+import assert from 'node:assert/strict';
+import { BackendError } from '../../../packages/agent/src/backends/backend.js';
+import { IpsetBackend } from '../../../packages/agent/src/backends/ipset.js';
+import { execaRunner, type Runner } from '../../../packages/agent/src/backends/runner.js';
+import { run } from '../../e2e/lab.js';
+import { describeKernelBackend } from './kernel-scenario.js';
+import type { KernelLab } from './kernel-lab.js';
+
+const SETS = ['portcullis_block4', 'portcullis_block6', 'portcullis_spoof4', 'portcullis_spoof6'];
+
+async function ourRules(lab: KernelLab): Promise<string[]> {
+  const rules = [...(await lab.inVictim('iptables', ['-w', '-S']).then((s) => s.split('\n'))), ...(await lab.inVictim('ip6tables', ['-w', '-S']).then((s) => s.split('\n')))];
+  return rules.filter((r) => SETS.some((s) => r.includes(`--match-set ${s} `)));
+}
+
+describe('agent backend: ipset (real kernel in a namespace; root)', function () {
+  this.timeout(30_000);
+
+  describeKernelBackend({
+    suite: 'ip',
+    tools: ['ipset', 'iptables', 'ip6tables', 'iptables-restore', 'ip6tables-restore'],
+    make: (runner) => new IpsetBackend({ runner }),
+    hooks: ourRules,
+    // INPUT and FORWARD, per family: the block hook and one spoof hook per WAN interface.
+    expectedHooks: (wan) => 2 * 2 * (1 + wan.length),
+    readOnly: (command, args) => (command === 'ipset' && args[0] === 'list') || (/^ip6?tables$/.test(command) && args.includes('-S')),
+  });
+
+  describe('without the kernel', () => {
+    it('a missing ipset binary is a BackendError naming the command', async () => {
+      const b = new IpsetBackend({ runner: execaRunner(), ipsetCmd: 'pcl-no-such-ipset' });
+      await assert.rejects(b.ensure({ wan: [] }), (e: unknown) => {
+        assert.ok(e instanceof BackendError);
+        assert.equal(e.message, 'pcl-no-such-ipset list -t: pcl-no-such-ipset is not installed (install the package that provides it)');
+        return true;
+      });
+    });
+
+    it('a missing binary inside a namespace (ip netns exec reports it) is the same sentence', async () => {
+      const ns = 'pcl-bk-ip-missing';
+      await run('ip', ['netns', 'del', ns]).catch(() => undefined);
+      await run('ip', ['netns', 'add', ns]);
+      try {
+        const b = new IpsetBackend({ runner: execaRunner({ netns: ns }), ipsetCmd: 'pcl-no-such-ipset' });
+        await assert.rejects(b.apply([{ address: '198.51.100.66', family: 4, kind: 'block', seconds: 5 }]), /^BackendError: pcl-no-such-ipset restore -exist: pcl-no-such-ipset is not installed/);
+      } finally {
+        await run('ip', ['netns', 'del', ns]);
+      }
+    });
+
+    it("the kernel's refusal names the command, the first stderr line and the input line", async () => {
+      const refusing: Runner = execaRunner({ netns: 'pcl-bk-ip-none-such-ns' });
+      const b = new IpsetBackend({ runner: refusing });
+      await assert.rejects(b.list(), (e: unknown) => e instanceof BackendError && /^ipset list -o save portcullis_(block|spoof)[46] failed: Cannot open network namespace "pcl-bk-ip-none-such-ns"/.test(e.message));
+      // A fake ipset that answers like the real one does for a set that does not exist.
+      const fake: Runner = async (command, args, input) => {
+        throw new BackendError(`${command} refused: x`, [command, ...args].join(' '), `ipset v7.17: Error in line 2: The set with the given name does not exist\n${input ?? ''}`);
+      };
+      const f = new IpsetBackend({ runner: fake });
+      await assert.rejects(
+        f.apply([
+          { address: '198.51.100.66', family: 4, kind: 'block', seconds: 5 },
+          { address: '2001:db8::66', family: 6, kind: 'spoof', seconds: 5 },
+        ]),
+        (e: unknown) =>
+          e instanceof BackendError &&
+          e.message === 'ipset restore -exist failed: ipset v7.17: Error in line 2: The set with the given name does not exist (input line 2: add portcullis_spoof6 2001:db8::66 timeout 5)',
+      );
+    });
+
+    it('a malformed answer to list is a BackendError, not a short list', async () => {
+      const garbled: Runner = async (_c, args) => ({ stdout: `create ${args[3]} hash:ip family inet\nadd ${args[3]} not-an-address timeout 3\n`, stderr: '' });
+      await assert.rejects(new IpsetBackend({ runner: garbled }).list(), (e: unknown) => e instanceof BackendError && /unexpected line in the answer: add portcullis_block4 not-an-address/.test(e.message));
+    });
+
+    it('an existing set of another kind is reported, never destroyed', async () => {
+      const calls: string[] = [];
+      const runner: Runner = async (command, args) => {
+        calls.push([command, ...args].join(' '));
+        if (args[0] === 'list') return { stdout: 'Name: portcullis_block4\nType: hash:net\nRevision: 7\nHeader: family inet hashsize 1024 maxelem 65536\n', stderr: '' };
+        return { stdout: '', stderr: '' };
+      };
+      await assert.rejects(new IpsetBackend({ runner }).ensure({ wan: [] }), /set portcullis_block4 exists as "hash:net family inet/);
+      assert.deepEqual(calls, ['ipset list -t']);
+    });
+
+    it('bad set names and chains are refused at construction', () => {
+      assert.throws(() => new IpsetBackend({ runner: execaRunner(), sets: { block4: 'x y' } }), /bad set/);
+      assert.throws(() => new IpsetBackend({ runner: execaRunner(), sets: { block4: 'a'.repeat(32) } }), /at most 31/);
+      assert.throws(() => new IpsetBackend({ runner: execaRunner(), sets: { block4: 'same', block6: 'same' } }), /must differ/);
+    });
+  });
+});
