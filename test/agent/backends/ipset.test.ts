@@ -31,6 +31,34 @@ describe('agent backend: ipset (real kernel in a namespace; root)', function () 
     secondEnsureReadsOnly: true,
   });
 
+  describe('kernel details (own namespace)', () => {
+    const ns = 'pcl-bk-ip-solo';
+    const ipt = async (...args: string[]): Promise<string> => String((await run('ip', ['netns', 'exec', ns, 'iptables', '-w', ...args])).stdout);
+    before(async () => {
+      await run('ip', ['netns', 'del', ns]).catch(() => undefined);
+      await run('ip', ['netns', 'add', ns]);
+    });
+    after(async () => {
+      await run('ip', ['netns', 'del', ns]);
+    });
+
+    it("re-hooking touches only our rules: an administrator's rule using our set stays, a duplicate of ours goes", async () => {
+      const b = new IpsetBackend({ runner: execaRunner({ netns: ns }), chains: ['INPUT'] });
+      await b.ensure({ wan: ['eth0'] });
+      await ipt('-A', 'INPUT', '-m', 'set', '--match-set', 'portcullis_block4', 'src', '-j', 'LOG', '--log-prefix', 'banned: ');
+      await ipt('-A', 'INPUT', '-m', 'set', '--match-set', 'portcullis_block4', 'src', '-j', 'DROP');
+      await b.ensure({ wan: ['wan1'] });
+      const rules = (await ipt('-S', 'INPUT')).split('\n').filter((l) => l.startsWith('-A'));
+      // Ours at the top (the duplicate DROP, which the administrator had put below the LOG, came back as one copy
+      // above it); the eth0 hook is gone; the administrator's LOG stays.
+      assert.deepEqual(rules, [
+        '-A INPUT -m set --match-set portcullis_block4 src -j DROP',
+        '-A INPUT -i wan1 -m set --match-set portcullis_spoof4 src -j DROP',
+        '-A INPUT -m set --match-set portcullis_block4 src -j LOG --log-prefix "banned: "',
+      ]);
+    });
+  });
+
   describe('without the kernel', () => {
     it('a missing ipset binary is a BackendError naming the command', async () => {
       const b = new IpsetBackend({ runner: execaRunner(), ipsetCmd: 'pcl-no-such-ipset' });

@@ -16,6 +16,7 @@
  * - ensure() compares our hooks (rules matching one of our sets) with the wanted ones from `iptables -S`, so a second
  *   ensure changes nothing, a changed WAN list replaces the old spoof hooks, and duplicates are removed.
  */
+import { parseAddress } from '@portcullis/core';
 import {
   BackendError,
   type AddressFamily,
@@ -30,7 +31,6 @@ import {
 import type { Runner } from './runner.js';
 import { runTool, type ToolCall } from './tool.js';
 import { checkBan, checkInterface, checkKey, checkName } from './validate.js';
-import { parseAddress } from '@portcullis/core';
 
 export interface SetNames {
   readonly block4: string;
@@ -186,25 +186,42 @@ export class IpsetBackend implements Backend {
       for (const w of wan) wanted.push(`${chain} -i ${w} -m set --match-set ${spoof} src -j DROP`);
     }
     const listing = await this.tool({ command: this.cmd.rules[family], args: ['-w', '-S'] });
+    // Ours are exactly the shapes we write (a chain, maybe -i, our set, DROP); an administrator's own rule that
+    // mentions our set (a LOG, a counter) is not ours and stays.
+    const shape = new RegExp(`^-A (INPUT|FORWARD) (-i \\S+ )?-m set --match-set (${escape(block)}|${escape(spoof)}) src -j DROP$`);
     const ours = listing
       .split('\n')
-      .filter((l) => l.startsWith('-A ') && (l.includes(` --match-set ${block} `) || l.includes(` --match-set ${spoof} `)))
+      .filter((l) => shape.test(l))
       .map((l) => l.slice(3));
-    const unmatched = [...wanted];
-    const stale: string[] = [];
-    for (const rule of ours) {
-      const at = unmatched.indexOf(rule);
-      if (at >= 0) unmatched.splice(at, 1);
-      else stale.push(rule); // not wanted any more (old WAN interface, chain dropped) or a duplicate
+    const count = new Map<string, number>();
+    for (const rule of ours) count.set(rule, (count.get(rule) ?? 0) + 1);
+    const deletes: string[] = [];
+    const inserts: string[] = [];
+    for (const [rule, n] of count) {
+      // Not wanted any more (an old WAN interface, a chain left out): every copy goes.
+      if (!wanted.includes(rule)) deletes.push(...Array<string>(n).fill(rule));
+      // A duplicate: `-D` by rule text removes the first copy, which could leave ours below an administrator's
+      // rule; so every copy goes and one comes back at the top (by text, not by number: a concurrent change to
+      // the chain cannot make us delete somebody else's rule).
+      else if (n > 1) {
+        deletes.push(...Array<string>(n).fill(rule));
+        inserts.push(rule);
+      }
     }
-    if (!stale.length && !unmatched.length) return;
-    const lines = ['*filter', ...stale.map((r) => `-D ${r}`), ...unmatched.reverse().map((r) => `-I ${r}`), 'COMMIT', ''];
+    for (const rule of wanted) if (!count.has(rule)) inserts.push(rule);
+    if (!deletes.length && !inserts.length) return;
+    // -I puts each at the top, so the last inserted ends first: reverse keeps the wanted order.
+    const lines = ['*filter', ...deletes.map((r) => `-D ${r}`), ...inserts.reverse().map((r) => `-I ${r}`), 'COMMIT', ''];
     await this.tool({ command: this.cmd.restore[family], args: ['-w', '--noflush'], input: lines.join('\n') });
   }
 
   private tool(call: ToolCall): Promise<string> {
     return runTool(this.run, call);
   }
+}
+
+function escape(name: string): string {
+  return name.replace(/[.\\^$*+?()[\]{}|-]/g, '\\$&');
 }
 
 /** `ipset list -t` (all sets, headers only): name → type and header line. */
