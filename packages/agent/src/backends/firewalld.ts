@@ -42,6 +42,7 @@ import {
   type KernelEntry,
 } from './backend.js';
 import type { Runner } from './runner.js';
+import { checkBan, checkKey } from './validate.js';
 
 export type FirewalldStrategy = 'ipset' | 'rich-rules';
 
@@ -71,8 +72,6 @@ export interface FirewalldReport {
   spoofProblem?: string;
 }
 
-/** firewalld's timer and ipset's timeout both fit this; ipset's limit is the smaller (about 24.8 days). */
-const MAX_SECONDS = 2_147_483;
 /**
  * Rich-rule priorities that mark a rule as ours (and say which kind): list() and remove() touch only rules with
  * these, so a hand-written `source address=… drop` of the administrator is never listed nor removed. Negative
@@ -213,7 +212,7 @@ export class FirewalldBackend implements Backend {
   async apply(bans: readonly Ban[]): Promise<void> {
     const plan = this.requirePlan();
     // Every address is re-validated before any command is built; one bad entry refuses the whole batch.
-    const checked = bans.map((b) => ({ ...checkKey(b), seconds: clampSeconds(b.seconds) }));
+    const checked = bans.map((b) => checkBan('firewalld', b));
     const blocks = checked.filter((b) => b.kind === 'block');
     const spoofs = plan.report.spoofProblem ? [] : checked.filter((b) => b.kind === 'spoof');
 
@@ -235,7 +234,7 @@ export class FirewalldBackend implements Backend {
 
   async remove(keys: readonly BanKey[]): Promise<void> {
     const plan = this.requirePlan();
-    const checked = keys.map(checkKey);
+    const checked = keys.map((k) => checkKey('firewalld', k));
     if (!checked.length) return;
     if (plan.report.strategy === 'ipset') {
       const lines = checked.map((k) => `del ${this.setName(k.kind, k.family)} ${k.address} -exist`);
@@ -444,9 +443,7 @@ export class FirewalldBackend implements Backend {
   private translate(e: unknown): BackendError {
     if (!(e instanceof BackendError)) return new BackendError(`firewalld: ${String(e)}`, this.cmd);
     const text = `${e.message}\n${e.stderr}`;
-    // `ip netns exec` reports a missing program itself (exit 255), which the runner does not recognise.
-    const missing = /exec of "([^"]+)" failed: No such file or directory/.exec(text);
-    if (missing) return new BackendError(`${missing[1]}: not installed (install the package that provides it)`, e.command, e.stderr);
+    if (/: not installed \(/.test(e.message)) return e;
     if (/not running|DBUS_ERROR|org\.freedesktop\.DBus\.Error/i.test(text)) return this.notRunning(e);
     return e;
   }
@@ -462,17 +459,3 @@ function words(text: string): string[] {
   return text.split(/\s+/).filter(Boolean);
 }
 
-function clampSeconds(seconds: number): number {
-  if (!Number.isFinite(seconds) || seconds <= 0) throw new BackendError(`firewalld: ban time must be a positive number of seconds, got ${seconds}`, 'apply');
-  return Math.min(MAX_SECONDS, Math.ceil(seconds));
-}
-
-/** Only a canonical address of the stated family passes: nothing else can reach rule text or `ipset restore`. */
-function checkKey(key: BanKey): BanKey {
-  const parsed = typeof key.address === 'string' ? parseAddress(key.address) : undefined;
-  if (!parsed || parsed.address !== key.address || parsed.family !== key.family) {
-    throw new BackendError(`firewalld: refusing ${JSON.stringify(key.address)}: not a canonical IPv${key.family} address`, 'apply');
-  }
-  if (key.kind !== 'block' && key.kind !== 'spoof') throw new BackendError(`firewalld: unknown ban kind ${JSON.stringify(key.kind)}`, 'apply');
-  return { address: parsed.address, family: parsed.family, kind: key.kind };
-}

@@ -33,7 +33,11 @@ export function execaRunner(options: RunnerOptions = {}): Runner {
         stripFinalNewline: true,
       });
       if (r.failed) {
-        const missing = (r as { code?: string }).code === 'ENOENT' || /No such file or directory|not found/.test(String(r.stderr)) && r.exitCode === 127;
+        // ENOENT without a namespace; inside one, `ip netns exec` reports the missing program itself (exit 255)
+        const missing =
+          (r as { code?: string }).code === 'ENOENT' ||
+          (/No such file or directory|not found/.test(String(r.stderr)) && r.exitCode === 127) ||
+          /exec of "[^"]+" failed: No such file or directory/.test(String(r.stderr));
         if (missing) throw new BackendError(`${command}: not installed (install the package that provides it)`, shown, String(r.stderr ?? ''));
         if (r.timedOut) throw new BackendError(`${command}: no answer within ${Math.round((options.timeoutMs ?? 30_000) / 1000)} s`, shown, String(r.stderr ?? ''));
         const why = String(r.stderr || r.stdout || `exit code ${r.exitCode}`).trim().split('\n')[0];

@@ -32,9 +32,8 @@ export function toolError(call: ToolCall, err: unknown): BackendError {
     return new BackendError(`${command}: ${err instanceof Error ? err.message : String(err)}`, command);
   }
   const stderr = err.stderr ?? '';
-  const text = `${err.message}\n${stderr}`;
-  // Without a namespace the runner recognises ENOENT itself; `ip netns exec` reports it in its own words (exit 255).
-  if (/: not installed \(/.test(err.message) || /exec of "[^"]+" failed: No such file or directory/.test(text)) {
+  // the runner recognises a missing program, with or without a namespace
+  if (/: not installed \(/.test(err.message)) {
     return new BackendError(`${command}: ${call.command} is not installed (install the package that provides it)`, command, stderr);
   }
   const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
