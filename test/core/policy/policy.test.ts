@@ -108,6 +108,13 @@ describe('policy: decisions', () => {
     ]);
   });
 
+  it('blocks a special-purpose scanner that is a real neighbour (inside a directly connected network)', () => {
+    const neighbours = new Allowlist([{ cidr: '192.0.2.0/24', why: 'connected' }]);
+    const out = decide({ findings: [scan('192.0.2.9'), scan('10.1.2.3')], now: NOW, offences: new Map(), allow: noAllow, neighbours });
+    assert.deepEqual(out.decisions.map((d) => [d.address, d.kind]), [['192.0.2.9', 'block']]);
+    assert.deepEqual(out.skipped.map((s) => [s.address, s.reason]), [['10.1.2.3', 'bogon-not-on-wan']]);
+  });
+
   it('skips findings whose ban would already be over', () => {
     const out = decide({ findings: [scan('89.248.165.52', NOW - 2 * HOUR)], now: NOW, offences: new Map(), allow: noAllow });
     assert.deepEqual(out.decisions, []);

@@ -37,6 +37,11 @@ export interface DecideInput {
   /** Offences already on record per source (from the state), before these findings. */
   readonly offences: ReadonlyMap<string, number>;
   readonly allow: Allowlist;
+  /**
+   * Networks attached to this host's interfaces. A special-purpose source inside one is a real neighbour (a lab on
+   * TEST-NET, a datacentre's private network, a CGNAT peer), not a forgery: if it scans, it is blocked like any.
+   */
+  readonly neighbours?: Allowlist;
   readonly policy?: BanPolicy;
 }
 
@@ -73,7 +78,7 @@ export function decide(input: DecideInput): DecideOutput {
     }
     let kind: 'block' | 'spoof';
     if (!isPortScan(f)) kind = 'spoof';
-    else if (info.bogon) {
+    else if (info.bogon && !input.neighbours?.covering(info.address)) {
       // a scan from a bogon source: only the spoof rule may act on it, and only where it arrived from the Internet
       skipped.push({
         address: info.address,
