@@ -309,7 +309,11 @@ export class FirewalldBackend implements Backend {
   private async applyRich(zones: ZoneInfo[], targets: readonly string[], bans: ReadonlyArray<BanKey & { seconds: number }>): Promise<void> {
     if (!bans.length) return;
     const bySeconds = new Map<number, string[]>();
-    for (const b of bans) bySeconds.set(b.seconds, [...(bySeconds.get(b.seconds) ?? []), this.banRule(b)]);
+    for (const b of bans) {
+      const rules = bySeconds.get(b.seconds);
+      if (rules) rules.push(this.banRule(b));
+      else bySeconds.set(b.seconds, [this.banRule(b)]);
+    }
     // Zones are independent, so they go in parallel (a handful at most); within a zone, remove before add.
     await Promise.all(
       targets.map(async (name) => {

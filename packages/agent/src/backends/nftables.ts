@@ -193,7 +193,9 @@ export class NftablesBackend implements Backend {
     const groups = new Map<string, T[]>();
     for (const it of items) {
       const set = this.setName(it.kind, it.family);
-      groups.set(set, [...(groups.get(set) ?? []), it]);
+      const group = groups.get(set);
+      if (group) group.push(it);
+      else groups.set(set, [it]);
     }
     return groups;
   }
