@@ -1,17 +1,19 @@
 /**
- * The dry-run backend: the real ipset or nftables backend, given a Runner that prints instead of executing.
+ * The dry-run backend: the real ipset, nftables or firewalld backend, given a Runner that prints instead of executing.
  * What it prints is exactly what that backend would run (the same code builds it), as shell text one can paste:
  * each command on a line, its stdin as a quoted here-document.
  *
- * Read-only questions (`ipset list`, `iptables -S`, `nft list`) change nothing, so when an `inspect` Runner is given
+ * Read-only questions (`ipset list`, `iptables -S`, `nft list`, `firewall-cmd --get-…/--list-…/--query-…`) change nothing, so when an `inspect` Runner is given
  * they really run: the printed commands are then those this machine needs (a second ensure prints nothing for
  * ipset, whose hooks are already there). Without it the kernel is taken as empty, and the output is what a fresh
- * machine would get. Reads are not printed.
+ * machine would get (firewalld needs `inspect`: without a running firewalld to ask, it has nothing to plan from).
+ * Reads are not printed.
  *
  * list() answers from what this process "applied" (with the time left by the clock), laid over the kernel's own
  * entries when `inspect` is given, so the agent's reconcile step previews truthfully too.
  */
 import { BackendError, type Backend, type Ban, type BanKey, type Capabilities, type EnsureOptions, type KernelEntry } from './backend.js';
+import { FirewalldBackend, type FirewalldOptions } from './firewalld.js';
 import { IpsetBackend, type IpsetOptions } from './ipset.js';
 import { NftablesBackend, type NftablesOptions } from './nftables.js';
 import type { Runner } from './runner.js';
@@ -24,7 +26,8 @@ export interface TextSink {
 
 export type DryRunTarget =
   | { readonly type: 'ipset'; readonly options?: Omit<IpsetOptions, 'runner'> }
-  | { readonly type: 'nftables'; readonly options?: Omit<NftablesOptions, 'runner'> };
+  | { readonly type: 'nftables'; readonly options?: Omit<NftablesOptions, 'runner'> }
+  | { readonly type: 'firewalld'; readonly options?: Omit<FirewalldOptions, 'runner'> };
 
 export interface DryRunOptions {
   readonly target: DryRunTarget;
@@ -38,12 +41,17 @@ export interface DryRunOptions {
 /** The here-document delimiter: our stdin payloads are built from validated addresses and names, never this word. */
 const EOF = 'PORTCULLIS_EOF';
 
+/** firewall-cmd words that only ask: a call made of these alone changes nothing. */
+const FIREWALLD_READS = /^(--state|--version|--permanent|--zone=[^=]*|--ipset=[^=]*|--(get|list|query|info)-[a-z-]+(=.*)?)$/;
+
 /** True for the commands our backends use only to look (see ipset.ts and nftables.ts). */
 export function isReadOnly(command: string, args: readonly string[]): boolean {
   const tool = command.split('/').pop() ?? command;
   if (tool === 'ipset') return args[0] === 'list' || args[0] === 'save';
   if (tool === 'nft') return args.includes('list') && !args.includes('-f');
   if (tool === 'iptables' || tool === 'ip6tables') return args.includes('-S') && !args.some((a) => /^-[AIDRFNXPZ]$/.test(a));
+  if (tool === 'firewall-cmd') return args.length > 0 && args.every((a) => FIREWALLD_READS.test(a));
+  if (tool === 'ip') return args.includes('show') && !args.some((a) => /^(add|del|delete|set|change|replace|flush)$/.test(a));
   return false;
 }
 
@@ -81,10 +89,13 @@ export class DryRunBackend implements Backend {
       this.out.write(formatCommand(command, args, input));
       return { stdout: '', stderr: '' };
     };
+    const t = options.target;
     this.inner =
-      options.target.type === 'ipset'
-        ? new IpsetBackend({ ...options.target.options, runner })
-        : new NftablesBackend({ ...options.target.options, runner });
+      t.type === 'ipset'
+        ? new IpsetBackend({ ...t.options, runner })
+        : t.type === 'nftables'
+          ? new NftablesBackend({ ...t.options, runner })
+          : new FirewalldBackend({ ...t.options, runner });
   }
 
   async ensure(options: EnsureOptions): Promise<Capabilities> {

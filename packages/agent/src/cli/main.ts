@@ -1,6 +1,15 @@
+import { BackendError } from '../backends/backend.js';
+import { ConfigError } from '../config/load.js';
+import { JournalError } from '../sources/journald.js';
+import { LockBusyError } from '../state/lock.js';
+import { StateError } from '../state/store.js';
+import { bansCommand } from './bans.js';
 import { UsageError } from './errors.js';
 import { decodeCommand } from './decode.js';
+import { restoreCommand } from './restore.js';
+import { runCommand } from './run.js';
 import { scanCommand } from './scan.js';
+import { statusCommand } from './status.js';
 
 export interface Io {
   stdout: NodeJS.WritableStream;
@@ -18,6 +27,12 @@ export const HELP = `portcullis ${VERSION} — makes the Linux firewall log usef
 Usage:
   portcullis decode [options] [FILE|-]...   explain each firewall log line, field by field
   portcullis scan [options] [FILE|-]...     report scanners, spoofed sources and noise in a log
+  portcullis run [options]                  the agent (cron, systemd timer): read new lines, detect, block
+  portcullis restore [options]              after a reboot or firewall reload: sets, hooks and active bans again
+  portcullis status [--json]                configuration, read positions, last run, bans, kernel agreement
+  portcullis bans list [--json]             active bans (and whether the kernel holds them)
+  portcullis bans add ADDR [--for 2h] [--reason TEXT]   block an address by hand (the allow list still wins)
+  portcullis bans remove ADDR               lift every ban of an address and forget its offences
   portcullis help | --help                  this text
   portcullis --version
 
@@ -38,6 +53,12 @@ scan options:
   --hosts N           distinct hosts on one port within the window that make a horizontal scan (default 10)
   --window SECONDS    the sliding window (default 60)
 
+run, restore, status, bans options:
+  --config FILE       the configuration (default /etc/portcullis/config.yaml; absent: every default)
+  --dry-run           print the firewall commands instead of running them; save no state (not status)
+  --metrics FILE      run: write Prometheus textfile-collector metrics to FILE (also after a failed run)
+  --verbose           say what was done and why; without it, run is silent on success unless on a terminal
+
 common options:
   --year YYYY         year of year-less syslog timestamps (default: the latest year not in the future)
   --utc-offset ±HH:MM zone of timestamps that carry none (default: this machine's zone)
@@ -47,6 +68,10 @@ Exit codes:
   2  bad usage (unknown command or option, bad option value)
   3  an input file cannot be read
   4  internal error (a bug: please report it with --verbose output)
+  5  the configuration is invalid (each problem named with file:line:column)
+  6  the firewall refused, is missing or not running (nothing recorded: the next run retries the same lines)
+  7  another run holds the state lock and did not finish in time
+  8  the state file is unusable and has no good backup (repair it or move it aside)
 `;
 
 export async function main(argv: string[], io: Io): Promise<number> {
@@ -68,6 +93,14 @@ export async function main(argv: string[], io: Io): Promise<number> {
         return await decodeCommand(rest, io);
       case 'scan':
         return await scanCommand(rest, io);
+      case 'run':
+        return await runCommand(rest, io);
+      case 'restore':
+        return await restoreCommand(rest, io);
+      case 'status':
+        return await statusCommand(rest, io);
+      case 'bans':
+        return await bansCommand(rest, io);
       default:
         throw new UsageError(`unknown command '${command}'; see 'portcullis --help'`);
     }
@@ -77,6 +110,11 @@ export async function main(argv: string[], io: Io): Promise<number> {
       return err.exitCode;
     }
     if (isBrokenPipe(err)) return 0;
+    const known = knownFailure(err);
+    if (known) {
+      io.stderr.write(`${known.text}\n`);
+      return known.code;
+    }
     const e = err instanceof Error ? err : new Error(String(err));
     io.stderr.write(`portcullis: internal error: ${e.message}\n`);
     if (verbose && e.stack) io.stderr.write(`${e.stack}\n`);
@@ -86,4 +124,19 @@ export async function main(argv: string[], io: Io): Promise<number> {
 
 function isBrokenPipe(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'EPIPE';
+}
+
+/** Failures the user can act on: one line (or one per config problem), and the documented exit code. */
+function knownFailure(err: unknown): { text: string; code: number } | undefined {
+  if (err instanceof ConfigError) return { text: err.issues.map((i) => `portcullis: ${i.file}:${i.line}:${i.column}: ${i.path ? `${i.path}: ` : ''}${i.message}`).join('\n'), code: 5 };
+  if (err instanceof BackendError) return { text: `portcullis: firewall: ${err.message}${err.stderr && !err.message.includes(err.stderr.trim()) ? ` (${err.command})` : ''}`, code: 6 };
+  if (err instanceof LockBusyError) return { text: `portcullis: ${err.message}`, code: 7 };
+  if (err instanceof StateError) return { text: `portcullis: state: ${err.message}`, code: 8 };
+  if (err instanceof JournalError) return { text: `portcullis: journal: ${err.message}`, code: 3 };
+  const e = err as NodeJS.ErrnoException;
+  if (e instanceof Error && typeof e.path === 'string' && typeof e.code === 'string' && /^(ENOENT|EACCES|EISDIR|EPERM|EIO)$/.test(e.code)) {
+    const why = e.code === 'ENOENT' ? 'no such file' : e.code === 'EACCES' || e.code === 'EPERM' ? 'permission denied' : e.code === 'EISDIR' ? 'is a directory' : 'input/output error';
+    return { text: `portcullis: ${e.path}: cannot ${e.syscall === 'open' || e.syscall === 'read' ? 'read' : e.syscall ?? 'use'}: ${why}`, code: 3 };
+  }
+  return undefined;
 }

@@ -6,9 +6,15 @@ import { UsageError } from './errors.js';
 import type { Io } from './main.js';
 
 /** Parses a command's options; an unknown option or a missing value is a usage error, not a stack trace. */
-export function parseOptions<T extends OptionsConfig>(argv: string[], options: T): ReturnType<typeof parseArgs<{ args: string[]; options: T; allowPositionals: true; strict: true }>> {
+type WithVerbose<T> = T & { verbose: { type: 'boolean' } };
+
+export function parseOptions<T extends OptionsConfig>(
+  argv: string[],
+  options: T,
+): ReturnType<typeof parseArgs<{ args: string[]; options: WithVerbose<T>; allowPositionals: true; strict: true }>> {
   try {
-    return parseArgs({ args: argv, options: { ...options, verbose: { type: 'boolean' } }, allowPositionals: true, strict: true });
+    const all: WithVerbose<T> = { ...options, verbose: { type: 'boolean' } };
+    return parseArgs({ args: argv, options: all, allowPositionals: true, strict: true });
   } catch (err) {
     throw new UsageError(err instanceof Error ? err.message.replace(/\. To specify a positional.*$/s, '') : String(err));
   }

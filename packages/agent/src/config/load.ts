@@ -112,6 +112,8 @@ export interface AgentConfig extends FileSettings {
   readonly neverBlock: readonly AllowEntry[];
   /** Networks attached to the WAN interfaces (core's spoof rule: a private neighbour there is real). */
   readonly connected: readonly string[];
+  /** Networks attached to any interface: a special-purpose scanner inside one is a real neighbour, blocked like any. */
+  readonly neighbours: readonly string[];
   /** What was read from the machine, for `status`. */
   readonly facts: SystemFacts;
 }
@@ -633,6 +635,7 @@ export async function resolveConfig(settings: FileSettings, options: LoadOptions
     defaulted: { sources: settings.sources === undefined, wan: settings.wan === undefined },
     neverBlock,
     connected: connectedNetworks(facts, wan),
+    neighbours: connectedNetworks(facts, facts.interfaces.filter((i) => i !== 'lo')),
     detect: { ...settings.detect, noise: { ...settings.detect.noise, broadcast } },
     facts,
     notes,

@@ -8,19 +8,18 @@ import {
   type AllowEntry,
   type BanPolicy,
   type DetectConfig,
+  type DetectStats,
   type Decision,
   type Finding,
   type Skipped,
 } from '@portcullis/core';
-import type { Backend, Ban, BanKey, Capabilities } from '../backends/backend.js';
+import type { Backend, Ban, Capabilities } from '../backends/backend.js';
 import { acquireLock } from '../state/lock.js';
-import { expiredBans, StateStore, type BanRecord, type State } from '../state/store.js';
+import { MAX_CARRY, StateStore } from '../state/store.js';
+import { kernelSeconds, reconcile } from './reconcile.js';
 import type { FileCursor, JournalCursor } from '../sources/cursor.js';
 import { readNew } from '../sources/file-cursor.js';
 import { readJournal, type JournalOptions } from '../sources/journald.js';
-
-/** ipset's ceiling for a timeout; every backend is given at most this (the agent re-applies longer bans later). */
-export const MAX_KERNEL_SECONDS = 2_147_483;
 
 export interface RunDeps {
   /** Log files by path, or `journald`. */
@@ -30,6 +29,8 @@ export interface RunDeps {
   readonly wan: readonly string[];
   /** Never blocked: configured CIDRs, own addresses, gateways, the SSH client. */
   readonly allow: readonly AllowEntry[];
+  /** Networks attached to this host: special-purpose scanners inside them are real neighbours. */
+  readonly neighbours?: readonly string[];
   readonly detect: DetectConfig;
   readonly ban: BanPolicy;
   /** Where a first run starts in an existing file. */
@@ -41,6 +42,10 @@ export interface RunDeps {
   readonly lockWaitMs?: number;
   /** One line per notable event (only printed with --verbose or on a TTY). */
   readonly log?: (line: string) => void;
+  /** Problems worth a line even under cron (a state file recovered from its backup). Default: stderr. */
+  readonly warn?: (line: string) => void;
+  /** A dry run: no lock taken, nothing saved (the backend is expected to be the dry-run one). */
+  readonly readOnly?: boolean;
 }
 
 export interface RunSummary {
@@ -54,6 +59,13 @@ export interface RunSummary {
   restored: number;
   /** Expired bans removed by the agent because the backend cannot expire them itself. */
   removed: number;
+  /** Bans already active for a source found again (its lines logged before the ban took hold): kept, not escalated. */
+  alreadyBanned: number;
+  /** Lines read again from the previous run's tail (scans that straddle two runs). */
+  carried: number;
+  stats: DetectStats;
+  /** Bans on record after the run, by kind. */
+  active: Record<'block' | 'spoof', number>;
   capabilities: Capabilities;
   notes: string[];
 }
@@ -68,24 +80,35 @@ export interface RunSummary {
  *    again next time: a ban may be applied twice (idempotent), never lost.
  */
 export async function runOnce(deps: RunDeps): Promise<RunSummary> {
-  const lock = await acquireLock(deps.stateDir, { waitMs: deps.lockWaitMs });
+  const lock = deps.readOnly ? undefined : await acquireLock(deps.stateDir, { waitMs: deps.lockWaitMs });
   try {
-    const store = new StateStore(deps.stateDir, { warn: deps.log, now: deps.now });
+    const store = new StateStore(deps.stateDir, { warn: deps.warn, now: deps.now });
     const state = await store.load();
     const allow = new Allowlist(deps.allow);
     const notes: string[] = [];
     const capabilities = await deps.backend.ensure({ wan: deps.wan });
     if (capabilities.note) notes.push(capabilities.note);
 
-    const { restored, removed } = await reconcile(deps, state, capabilities, allow);
+    const { restored, removed } = await reconcile(deps.backend, state, capabilities, allow, deps.now());
 
-    // read and detect
-    const detector = new Detector({ ...deps.detect, spoof: { ...deps.detect.spoof, wan: deps.wan } });
+    // read and detect: first the previous run's tail, then what is new
+    const detector = new Detector(deps.detect);
     const findings: Finding[] = [];
     const positions = new Map<string, FileCursor | JournalCursor>();
+    const tail: Tail[] = [];
     let lines = 0;
     let firewallLines = 0;
     const now = deps.now();
+    const feed = (text: string): boolean => {
+      const d = decodeLine(text, { now });
+      if (!d) return false;
+      const e = toDetectEvent(d);
+      for (const f of detector.push(e)) findings.push(f);
+      if (e.src !== undefined) tail.push({ text, src: e.src, time: e.time });
+      return true;
+    };
+    for (const text of state.carry) feed(text);
+    const carried = tail.length;
     for (const source of deps.sources) {
       const reader =
         source === 'journald'
@@ -93,10 +116,7 @@ export async function runOnce(deps: RunDeps): Promise<RunSummary> {
           : readNew(fileCursor(state.cursors.get(source)), source, { startAt: deps.startAt });
       for await (const line of reader) {
         lines++;
-        const d = decodeLine(line.text, { now });
-        if (!d) continue;
-        firewallLines++;
-        findings.push(...detector.push(toDetectEvent(d)));
+        if (feed(line.text)) firewallLines++;
       }
       for (const n of 'notes' in reader ? reader.notes : []) notes.push(`${source}: ${n}`);
       const pos = reader.position();
@@ -104,25 +124,71 @@ export async function runOnce(deps: RunDeps): Promise<RunSummary> {
     }
     findings.push(...detector.flush());
 
-    // decide, guard, apply
+    // decide, guard, apply; a source already banned is left as it is (its lines were logged before the ban took hold)
+    const active = new Set(state.bans.map(banKey));
     const offences = new Map([...state.offences].map(([a, o]) => [a, o.count]));
-    const { decisions, skipped } = decide({ findings, now, offences, allow, policy: deps.ban });
+    const neighbours = new Allowlist((deps.neighbours ?? []).map((cidr) => ({ cidr, why: 'connected network' })));
+    const decided = decide({ findings, now, offences, allow, neighbours, policy: deps.ban });
+    const decisions = decided.decisions.filter((d) => !active.has(banKey(d)));
+    const alreadyBanned = decided.decisions.length - decisions.length;
     const applied = guardedBans(decisions, allow, deps.log);
     if (applied.length) await deps.backend.apply(applied);
 
-    // record: bans, offences, then cursors: all in one atomic save, after the backend said yes
-    for (const d of decisions) {
-      if (!applied.some((b) => b.address === d.address && b.kind === d.kind)) continue;
-      state.bans = state.bans.filter((b) => !(b.address === d.address && b.kind === d.kind));
+    // record: bans, offences, the tail, then cursors: all in one atomic save, after the backend said yes
+    const appliedKeys = new Set(applied.map(banKey));
+    const fresh = decisions.filter((d) => appliedKeys.has(banKey(d)));
+    state.bans = state.bans.filter((b) => !appliedKeys.has(banKey(b)));
+    for (const d of fresh) {
       state.bans.push({ address: d.address, family: d.family, kind: d.kind, until: now + d.remainingMs, reason: d.why.en });
       state.offences.set(d.address, { count: d.offence, last: now });
     }
+    state.carry = nextCarry(tail, deps.detect, new Set(state.bans.map((b) => b.address)), allow);
     for (const [source, pos] of positions) state.cursors.set(source, pos);
-    await store.save(state);
-    return { lines, firewallLines, findings, decisions, skipped, applied, restored, removed, capabilities, notes };
+    state.lastRun = { at: deps.now(), lines, firewallLines, findings: findings.length, applied: applied.length };
+    if (!deps.readOnly) await store.save(state);
+    return {
+      lines,
+      firewallLines,
+      findings,
+      decisions,
+      skipped: decided.skipped,
+      applied,
+      restored,
+      removed,
+      alreadyBanned,
+      carried,
+      stats: detector.stats,
+      active: { block: state.bans.filter((b) => b.kind === 'block').length, spoof: state.bans.filter((b) => b.kind === 'spoof').length },
+      capabilities,
+      notes,
+    };
   } finally {
-    await lock.release();
+    await lock?.release();
   }
+}
+
+interface Tail {
+  readonly text: string;
+  readonly src: string;
+  readonly time?: number;
+}
+
+/**
+ * The lines the next run reads first: those within one detection window of the newest line, from sources that
+ * are neither banned now nor allowed (their evidence is settled). The newest MAX_CARRY at most.
+ */
+function nextCarry(tail: readonly Tail[], detect: DetectConfig, banned: ReadonlySet<string>, allow: Allowlist): string[] {
+  let newest = -Infinity;
+  for (const l of tail) if (l.time !== undefined && l.time > newest) newest = l.time;
+  if (newest === -Infinity) return [];
+  const from = newest - (detect.scan?.windowMs ?? 60_000);
+  const kept: string[] = [];
+  for (let i = tail.length - 1; i >= 0 && kept.length < MAX_CARRY; i--) {
+    const l = tail[i]!;
+    if (l.time === undefined || l.time < from || banned.has(l.src) || allow.allows(l.src)) continue;
+    kept.push(l.text);
+  }
+  return kept.reverse();
 }
 
 /** Bans ready for the backend: each address re-validated and checked against the allow list at this last step. */
@@ -136,42 +202,13 @@ function guardedBans(decisions: readonly Decision[], allow: Allowlist, log?: (li
       log?.(`not blocking ${parsed.address}: ${covering.cidr} (${covering.why})`);
       continue;
     }
-    bans.push({ address: parsed.address, family: parsed.family, kind: d.kind, seconds: Math.min(MAX_KERNEL_SECONDS, Math.ceil(d.remainingMs / 1000)) });
+    bans.push({ address: parsed.address, family: parsed.family, kind: d.kind, seconds: kernelSeconds(d.remainingMs) });
   }
   return bans;
 }
 
-/**
- * The kernel and the state must agree: bans the kernel lost are re-applied with the time they have left; bans
- * whose time is over are forgotten, and removed by us first when the backend cannot expire them itself.
- */
-async function reconcile(deps: RunDeps, state: State, caps: Capabilities, allow: Allowlist): Promise<{ restored: number; removed: number }> {
-  const now = deps.now();
-  let removed = 0;
-  const expired = expiredBans(state, now);
-  if (expired.length && !caps.expires) {
-    await deps.backend.remove(expired.map(keyOf));
-    removed = expired.length;
-  }
-  state.bans = state.bans.filter((b) => b.until > now);
-  // an address added to the allow list since it was banned is let go now
-  const released = state.bans.filter((b) => allow.allows(b.address));
-  if (released.length) {
-    await deps.backend.remove(released.map(keyOf));
-    state.bans = state.bans.filter((b) => !allow.allows(b.address));
-  }
-  const held = new Set((await deps.backend.list()).map((e) => `${e.kind} ${e.address}`));
-  const lost = state.bans.filter((b) => !held.has(`${b.kind} ${b.address}`));
-  if (lost.length) {
-    await deps.backend.apply(
-      lost.map((b) => ({ address: b.address, family: b.family, kind: b.kind, seconds: Math.min(MAX_KERNEL_SECONDS, Math.ceil((b.until - now) / 1000)) })),
-    );
-  }
-  return { restored: lost.length, removed };
-}
-
-function keyOf(b: BanRecord): BanKey {
-  return { address: b.address, family: b.family, kind: b.kind };
+function banKey(b: { readonly kind: string; readonly address: string }): string {
+  return `${b.kind} ${b.address}`;
 }
 
 function fileCursor(c: FileCursor | JournalCursor | undefined): FileCursor | undefined {

@@ -34,10 +34,30 @@ export interface State {
   offences: Map<string, Offence>;
   /** Keyed by source: the configured path of a log file, or `journald`. */
   cursors: Map<string, SourceCursor>;
+  /**
+   * The firewall lines of the last detection window that made no ban yet: the next run reads them first, so a scan
+   * that straddles two cron runs is seen whole. Bounded by the run (MAX_CARRY lines).
+   */
+  carry: string[];
+  /** The last run that finished, for `status`. */
+  lastRun?: RunRecord;
 }
 
+/** What `status` shows about the last run. */
+export interface RunRecord {
+  /** Epoch ms when it finished. */
+  readonly at: number;
+  readonly lines: number;
+  readonly firewallLines: number;
+  readonly findings: number;
+  readonly applied: number;
+}
+
+/** At most this many carried lines (about 2.5 MB of state). */
+export const MAX_CARRY = 10_000;
+
 export function emptyState(): State {
-  return { bans: [], offences: new Map(), cursors: new Map() };
+  return { bans: [], offences: new Map(), cursors: new Map(), carry: [] };
 }
 
 export interface StoreOptions {
@@ -229,6 +249,8 @@ export function serializeState(state: State, now: number): string {
     bans: state.bans,
     offences: Object.fromEntries(state.offences),
     cursors: Object.fromEntries(state.cursors),
+    carry: state.carry,
+    ...(state.lastRun ? { lastRun: state.lastRun } : {}),
   })}\n`;
 }
 
@@ -272,6 +294,21 @@ export function parseState(text: string, file: string): State {
     const problem = cursorProblem(c);
     if (problem) fail(`cursors["${source}"] ${problem}`);
     state.cursors.set(source, c as SourceCursor);
+  }
+  // absent in files written before these fields existed: same version, nothing to migrate
+  if (r.carry !== undefined) {
+    if (!Array.isArray(r.carry) || r.carry.length > MAX_CARRY || !r.carry.every((l) => typeof l === 'string' && l.length <= 65_536 && !l.includes('\n'))) {
+      fail(`"carry" is not a list of at most ${MAX_CARRY} single lines`);
+    }
+    state.carry = r.carry as string[];
+  }
+  if (r.lastRun !== undefined) {
+    const v = r.lastRun as Record<string, unknown> | null;
+    const counts = ['lines', 'firewallLines', 'findings', 'applied'] as const;
+    if (!v || typeof v !== 'object' || !isTime(v.at) || !counts.every((k) => typeof v[k] === 'number' && Number.isSafeInteger(v[k]) && (v[k] as number) >= 0)) {
+      fail('"lastRun" needs a time "at" and whole numbers lines, firewallLines, findings, applied');
+    }
+    state.lastRun = { at: v!.at as number, lines: v!.lines as number, firewallLines: v!.firewallLines as number, findings: v!.findings as number, applied: v!.applied as number };
   }
   return state;
 }

@@ -1,0 +1,66 @@
+/**
+ * What every state-keeping command (`run`, `restore`, `bans`, `status`) sets up the same way: the config, the
+ * backend it names (or the dry-run one), and where messages go.
+ */
+import { loadConfig, type AgentConfig } from '../config/load.js';
+import type { Backend } from '../backends/backend.js';
+import { execaRunner } from '../backends/runner.js';
+import type { TextSink } from '../backends/dry-run.js';
+import { selectBackend } from '../backends/select.js';
+import type { StateDeps } from '../run/ops.js';
+import type { Io } from './main.js';
+
+export const CONFIG_OPTIONS = {
+  config: { type: 'string' },
+  'dry-run': { type: 'boolean' },
+} as const;
+
+export interface AgentSetup {
+  readonly cfg: AgentConfig;
+  readonly backend: Backend;
+  readonly dryRun: boolean;
+  /** Prints only when asked to talk (--verbose, or a person at a terminal); cron gets silence on success. */
+  readonly say: (line: string) => void;
+  readonly talk: boolean;
+  /** Always printed, on stderr. */
+  readonly warn: (line: string) => void;
+  readonly now: () => number;
+}
+
+export function isTerminal(stream: NodeJS.WritableStream): boolean {
+  return (stream as { isTTY?: boolean }).isTTY === true;
+}
+
+export async function setUp(
+  values: { config?: string; 'dry-run'?: boolean; verbose?: boolean },
+  io: Io,
+  options: { dryRunOut?: TextSink } = {},
+): Promise<AgentSetup> {
+  const cfg = await loadConfig(values.config, { env: io.env });
+  const dryRun = values['dry-run'] === true || cfg.backend.type === 'dry-run';
+  const now = (): number => io.now ?? Date.now();
+  const talk = values.verbose === true || isTerminal(io.stdout);
+  const say = (line: string): void => {
+    if (talk) io.stdout.write(`${line}\n`);
+  };
+  // a dry run prints its commands on stdout whatever the verbosity: that is what it is for
+  const backend = selectBackend(cfg.backend, { runner: execaRunner({ timeoutMs: 60_000 }), dryRun, out: options.dryRunOut ?? io.stdout, now });
+  if (values.verbose) for (const n of cfg.notes) say(`config: ${n}`);
+  const warn = (line: string): void => {
+    io.stderr.write(`portcullis: warning: ${line}\n`);
+  };
+  return { cfg, backend, dryRun, say, talk, warn, now };
+}
+
+export function stateDeps(s: AgentSetup): StateDeps {
+  return {
+    stateDir: s.cfg.state,
+    backend: s.backend,
+    wan: s.cfg.wan,
+    allow: s.cfg.neverBlock,
+    now: s.now,
+    log: s.say,
+    warn: s.warn,
+    readOnly: s.dryRun,
+  };
+}

@@ -1,0 +1,94 @@
+import { NOISE_REASONS } from '@portcullis/core';
+import { toDetectConfig } from '../config/load.js';
+import { writeMetricsFile, type Sample } from '../metrics.js';
+import { runOnce, type RunSummary } from '../run/run-once.js';
+import { CONFIG_OPTIONS, setUp } from './agent-setup.js';
+import { UsageError } from './errors.js';
+import type { Io } from './main.js';
+import { parseOptions } from './options.js';
+
+/** `portcullis run`: one pass of the agent (see runOnce). Silent on success unless --verbose or on a terminal. */
+export async function runCommand(argv: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseOptions(argv, { ...CONFIG_OPTIONS, metrics: { type: 'string' } });
+  if (positionals.length) throw new UsageError(`run reads the sources of its config, not '${positionals[0]}' (to look at a file: portcullis scan FILE)`);
+  const setup = await setUp(values, io);
+  const { cfg, say } = setup;
+  const started = Date.now();
+  let summary: RunSummary;
+  try {
+    summary = await runOnce({
+      sources: cfg.sources,
+      stateDir: cfg.state,
+      backend: setup.backend,
+      wan: cfg.wan,
+      allow: cfg.neverBlock,
+      neighbours: cfg.neighbours,
+      detect: toDetectConfig(cfg),
+      ban: cfg.ban,
+      startAt: cfg.start,
+      now: setup.now,
+      log: say,
+      warn: setup.warn,
+      readOnly: setup.dryRun,
+    });
+  } catch (err) {
+    if (values.metrics) await writeMetricsFile(values.metrics, failedSamples(started)).catch(() => undefined);
+    throw err;
+  }
+  if (values.metrics) await writeMetricsFile(values.metrics, runSamples(summary, started));
+  report(summary, say, values.verbose === true);
+  return 0;
+}
+
+function report(s: RunSummary, say: (line: string) => void, verbose: boolean): void {
+  if (verbose) for (const n of s.notes) say(n);
+  const byKey = new Map(s.decisions.map((d) => [`${d.kind} ${d.address}`, d]));
+  for (const b of s.applied) {
+    const d = byKey.get(`${b.kind} ${b.address}`);
+    say(`${b.kind === 'spoof' ? 'dropped on WAN' : 'blocked'} ${b.address} for ${b.seconds}s${d ? ` (offence ${d.offence}): ${d.why.en}` : ''}`);
+  }
+  if (verbose) for (const k of s.skipped) say(`not blocked: ${k.address}: ${k.why.en}`);
+  const parts = [
+    `${s.lines} new line(s), ${s.firewallLines} from the firewall`,
+    s.carried ? `${s.carried} carried over from the last run` : '',
+    `${s.stats.noise} noise`,
+    `${s.findings.length} finding(s)`,
+    `${s.applied.length} ban(s) applied`,
+    s.alreadyBanned ? `${s.alreadyBanned} already banned` : '',
+    s.restored ? `${s.restored} restored into the kernel` : '',
+    s.removed ? `${s.removed} expired removed` : '',
+    `${s.active.block + s.active.spoof} active`,
+  ];
+  say(parts.filter(Boolean).join('; '));
+}
+
+const now = (): number => Date.now() / 1000;
+
+function failedSamples(started: number): Sample[] {
+  return [
+    { name: 'portcullis_last_run_success', help: 'Whether the last run finished without error (1) or not (0).', value: 0 },
+    { name: 'portcullis_last_run_timestamp_seconds', help: 'When the last run ended (Unix time).', value: now() },
+    { name: 'portcullis_last_run_duration_seconds', help: 'How long the last run took.', value: (Date.now() - started) / 1000 },
+  ];
+}
+
+function runSamples(s: RunSummary, started: number): Sample[] {
+  const samples: Sample[] = failedSamples(started);
+  samples[0] = { ...samples[0]!, value: 1 };
+  const add = (name: string, help: string, value: number, labels?: Record<string, string>): void => {
+    samples.push({ name, help, value, labels });
+  };
+  add('portcullis_lines_read', 'Log lines read by the last run.', s.lines);
+  add('portcullis_firewall_lines', 'Kernel firewall lines among them.', s.firewallLines);
+  for (const r of NOISE_REASONS) add('portcullis_noise_lines', 'Firewall lines counted as harmless noise, by reason.', s.stats.noiseByReason[r], { reason: r });
+  for (const rule of ['port-scan', 'spoofed-source']) {
+    add('portcullis_findings', 'Findings of the last run, by rule.', s.findings.filter((f) => f.rule === rule).length, { rule });
+  }
+  for (const kind of ['block', 'spoof'] as const) {
+    add('portcullis_bans_applied', 'Bans the last run applied, by kind.', s.applied.filter((b) => b.kind === kind).length, { kind });
+  }
+  for (const kind of ['block', 'spoof'] as const) add('portcullis_bans_active', 'Bans on record after the last run, by kind.', s.active[kind], { kind });
+  add('portcullis_bans_restored', 'Bans the kernel had lost and the last run put back.', s.restored);
+  add('portcullis_findings_not_banned', 'Findings that made no ban (allowed, special-purpose, already over).', s.skipped.length);
+  return samples;
+}
