@@ -41,3 +41,4 @@ export * from './iptables/tokenize.js';
 export * from './iptables/parse.js';
 export * from './iptables/values.js';
 export * from './iptables/lint/index.js';
+export * from './net/spoof-guard.js';
