@@ -4,10 +4,12 @@
  * a 10,000-ban batch, and refusals. Each suite passes how to build its backend and how to count its hooks.
  */
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BackendError, type Backend, type Ban, type BanKey, type KernelEntry } from '../../../packages/agent/src/backends/backend.js';
 import type { Runner } from '../../../packages/agent/src/backends/runner.js';
-import { requireRootAndTools } from '../../e2e/lab.js';
+import { KernelLog, requireRootAndTools, run } from '../../e2e/lab.js';
+import { spoofGuard } from '../../../packages/core/src/net/spoof-guard.js';
 import { HOSTS, KernelLab, LAN, hostFirewall, manyAddresses, recording, waitFor } from './kernel-lab.js';
 
 const [, CLIENT, CLIENT2] = HOSTS as [(typeof HOSTS)[0], (typeof HOSTS)[0], (typeof HOSTS)[0]];
@@ -55,7 +57,7 @@ export function describeKernelBackend(spec: KernelBackendSpec): void {
 
   before(async function () {
     this.timeout(240_000); // up to 3 min waiting for another run of this suite (the lab's lock), then seconds
-    await requireRootAndTools(['ip', 'ping', 'timeout', 'bash', ...spec.tools]);
+    await requireRootAndTools(['ip', 'ping', 'timeout', 'bash', 'hping3', 'dmesg', 'iptables', ...spec.tools]);
     hostBefore = await hostFirewall();
     lab = await KernelLab.create(spec.suite);
     const rec = recording(L().runner());
@@ -229,4 +231,39 @@ export function describeKernelBackend(spec: KernelBackendSpec): void {
     await waitFor(async () => !(await backend.list()).some((e) => e.address === CLIENT.ipv6), 3_000, 'the 0.2-s ban did not expire');
     await backend.remove([key(CLIENT.ipv4)]);
   });
+  it('the standing anti-spoofing guard drops special-purpose sources on the WAN only, exempting the WAN network and the allow list', async function () {
+    this.timeout(60_000);
+    const tag = `[PCL GUARD ${randomBytes(3).toString('hex')}]: `;
+    const v = (file: string, args: string[]) => run('ip', ['netns', 'exec', L().victimNs, file, ...args]);
+    // the test's own LOG, appended after our hooks: a line means the packet got past them
+    await v('iptables', ['-A', 'INPUT', '-p', 'tcp', '--dport', '22', '-j', 'LOG', '--log-prefix', tag]);
+    const forged = async (from: string): Promise<void> => {
+      await run('ip', ['netns', 'exec', L().ns('client2'), 'hping3', '-c', '2', '-i', 'u50000', '-S', '-p', '22', '-a', from, VICTIM.ipv4], { reject: false });
+    };
+    /** Which of the forged sources got past the hooks (read from the kernel log after the probes). */
+    const passed = async (sources: string[]): Promise<string[]> => {
+      const mark = await KernelLog.mark('guard');
+      await Promise.all(sources.map(forged));
+      await sleep(500);
+      const lines = (await KernelLog.linesSince(mark)).filter((l) => l.includes(tag));
+      return sources.filter((s) => lines.some((l) => l.includes(`SRC=${s} `)));
+    };
+    try {
+      const probes = ['10.1.2.3', '10.9.9.9', '100.64.0.7'];
+      assert.deepEqual(await passed(probes), probes, 'without the guard every forged source reaches the LOG rule');
+      const g = spoofGuard();
+      // the WAN's own network (198.51.100.0/24, itself special-purpose) and an allow-listed 10.9.0.0/16 are exempt
+      await backend.ensure({ wan: ['eth0'], guard: { drop: g.drop, exempt: [...g.exempt, '198.51.100.0/24', '2001:db8::/64', '10.9.0.0/16'] } });
+      assert.deepEqual(await passed(probes), ['10.9.9.9'], 'the guard drops forged special-purpose sources, except the allow list');
+      const [client, lan] = await Promise.all([L().tcpAnswered(L().ns('client'), VICTIM.ipv4), L().answered(L().ns('lan'), LAN.victim4)]);
+      assert.equal(client, true, 'a WAN neighbour on the (special-purpose) WAN network is answered');
+      assert.equal(lan, true, 'the LAN host (203.0.113.0/24, special-purpose) is answered on lan0');
+      assert.equal(await L().answered(L().ns('client'), VICTIM.ipv6), true, 'IPv6 neighbour discovery and the WAN /64 pass the IPv6 guard');
+      await backend.ensure({ wan: ['eth0'] });
+      assert.deepEqual(await passed(probes), probes, 'switched off, the guard is gone');
+    } finally {
+      await v('iptables', ['-D', 'INPUT', '-p', 'tcp', '--dport', '22', '-j', 'LOG', '--log-prefix', tag]);
+    }
+  });
+
 }

@@ -261,6 +261,12 @@ describe('config/load: errors name file:line:column', () => {
     assert.deepEqual(errors('ban:\n  time: 30d\n'), [`${FILE}:2:9: ban.time: 30d is longer than ban.max (7d by default); raise ban.max as well`]);
   });
 
+  it('the anti-spoofing guard with the firewalld backend (which has none)', () => {
+    assert.deepEqual(errors('detect:\n  spoof:\n    guard: true\nbackend: {type: firewalld}\n'), [
+      `${FILE}:3:12: detect.spoof.guard: the standing anti-spoofing guard needs backend ipset or nftables (the firewalld backend has no guard); set it to false or change backend.type`,
+    ]);
+  });
+
   it('bad CIDRs and addresses', () => {
     assert.deepEqual(errors('allow:\n  - 203.0.113.0/24\n  - 10.0.0.300/8\n  - 2001:db8::/129\n  - example.com\n'), [
       `${FILE}:3:5: allow[1]: '10.0.0.300/8' is not an address or CIDR (e.g. 203.0.113.7, 203.0.113.0/24, 2001:db8::/32)`,

@@ -33,6 +33,12 @@ export interface KernelEntry extends BanKey {
 export interface EnsureOptions {
   /** WAN interfaces: the spoof sets are hooked on these only. */
   readonly wan: readonly string[];
+  /**
+   * The standing anti-spoofing guard (config `detect.spoof.guard`): sources in `drop` arriving on a WAN interface
+   * are dropped unless in `exempt` (core's spoofGuard() plus the WAN's own networks and the allow list). Absent:
+   * no guard, and the guard of an earlier run is taken down.
+   */
+  readonly guard?: { readonly drop: readonly string[]; readonly exempt: readonly string[] };
 }
 
 export interface Capabilities {

@@ -30,7 +30,7 @@ import {
 } from './backend.js';
 import type { Runner } from './runner.js';
 import { runTool, type ToolCall } from './tool.js';
-import { checkBan, checkInterface, checkKey, checkName } from './validate.js';
+import { checkBan, checkCidr, checkInterface, checkKey, checkName } from './validate.js';
 
 export interface SetNames {
   readonly block4: string;
@@ -54,6 +54,8 @@ export interface IpsetOptions {
   readonly sets?: Partial<SetNames>;
   /** Filter-table chains that get the hooks (default INPUT and FORWARD). */
   readonly chains?: readonly HookChain[];
+  /** The anti-spoofing guard's hash:net sets (default portcullis_guard4/6); exemptions are `<name>_exempt`. */
+  readonly guardSets?: { readonly guard4?: string; readonly guard6?: string };
   /** Largest number of entries per set (default 1,048,576; ipset's own default is 65536). */
   readonly maxelem?: number;
   /** Executables (tests point one at a missing name). */
@@ -78,6 +80,7 @@ export class IpsetBackend implements Backend {
   readonly name = NAME;
   readonly sets: SetNames;
   readonly chains: readonly HookChain[];
+  readonly guardSets: Readonly<Record<AddressFamily, string>>;
   private readonly run: Runner;
   private readonly maxelem: number;
   private readonly cmd: { ipset: string; rules: Record<AddressFamily, string>; restore: Record<AddressFamily, string> };
@@ -89,6 +92,13 @@ export class IpsetBackend implements Backend {
     for (const [what, name] of Object.entries(sets)) checkName(NAME, `set (${what})`, name, MAX_SET_NAME);
     if (new Set(Object.values(sets)).size !== 4) throw new Error(`${NAME}: the four set names must differ: ${Object.values(sets).join(', ')}`);
     this.sets = sets;
+    // room for the `_exempt` and `_new` suffixes within ipset's 31 characters
+    this.guardSets = {
+      4: checkName(NAME, 'set (guard4)', options.guardSets?.guard4 ?? 'portcullis_guard4', MAX_SET_NAME - 7),
+      6: checkName(NAME, 'set (guard6)', options.guardSets?.guard6 ?? 'portcullis_guard6', MAX_SET_NAME - 7),
+    };
+    const all = [...Object.values(sets), this.guardSets[4], this.guardSets[6]];
+    if (new Set(all).size !== 6) throw new Error(`${NAME}: the set names must differ: ${all.join(', ')}`);
     this.chains = options.chains ?? ['INPUT', 'FORWARD'];
     for (const c of this.chains) if (c !== 'INPUT' && c !== 'FORWARD') throw new Error(`${NAME}: hook chain must be INPUT or FORWARD: ${String(c)}`);
     this.maxelem = options.maxelem ?? 1_048_576;
@@ -112,13 +122,46 @@ export class IpsetBackend implements Backend {
 
   async ensure(options: EnsureOptions): Promise<Capabilities> {
     const wan = options.wan.map((w) => checkInterface(NAME, w));
+    const guard = options.guard && wan.length ? { drop: options.guard.drop.map(checkCidr), exempt: options.guard.exempt.map(checkCidr) } : undefined;
     await this.ensureSets();
+    if (guard) await this.fillGuardSets(guard);
     // The two families' rulesets are independent: side by side.
-    await Promise.all(([4, 6] as const).map((family) => this.ensureHooks(family, wan)));
-    return {
-      expires: true,
-      ...(wan.length ? {} : { note: 'no WAN interface configured: spoof bans are kept in their sets but drop nothing' }),
-    };
+    await Promise.all(([4, 6] as const).map((family) => this.ensureHooks(family, wan, guard !== undefined)));
+    if (!guard) await this.dropGuardSets();
+    const notes: string[] = [];
+    if (!wan.length) notes.push('no WAN interface configured: spoof bans are kept in their sets but drop nothing');
+    if (options.guard && !wan.length) notes.push('the anti-spoofing guard needs a WAN interface: not installed');
+    return { expires: true, ...(notes.length ? { note: notes.join('; ') } : {}) };
+  }
+
+  private guardNames(family: AddressFamily): { drop: string; exempt: string } {
+    return { drop: this.guardSets[family], exempt: `${this.guardSets[family]}_exempt` };
+  }
+
+  /**
+   * The guard's sets, refilled whole in one `ipset restore`: each is built under a temporary name and swapped in,
+   * so the hooked set is never empty or half-filled, even for a moment.
+   */
+  private async fillGuardSets(guard: NonNullable<EnsureOptions['guard']>): Promise<void> {
+    const lines: string[] = [];
+    for (const family of [4, 6] as const) {
+      const names = this.guardNames(family);
+      const fam = family === 4 ? 'inet' : 'inet6';
+      for (const [name, cidrs] of [[names.drop, guard.drop], [names.exempt, guard.exempt]] as const) {
+        const tmp = `${name}_new`;
+        lines.push(`create ${name} hash:net family ${fam}`, `create ${tmp} hash:net family ${fam}`, `flush ${tmp}`);
+        for (const c of cidrs) if (c.includes(':') === (family === 6)) lines.push(`add ${tmp} ${c}`);
+        lines.push(`swap ${tmp} ${name}`, `destroy ${tmp}`);
+      }
+    }
+    await this.tool({ command: this.cmd.ipset, args: ['restore', '-exist'], input: `${lines.join('\n')}\n` });
+  }
+
+  /** A guard switched off: its sets go, once no hook refers to them. Sets that are not there are no error. */
+  private async dropGuardSets(): Promise<void> {
+    const headers = parseHeaders(await this.tool({ command: this.cmd.ipset, args: ['list', '-t'] }));
+    const names = ([4, 6] as const).flatMap((f) => Object.values(this.guardNames(f))).filter((n) => headers.has(n));
+    if (names.length) await this.tool({ command: this.cmd.ipset, args: ['restore'], input: `${names.map((n) => `destroy ${n}`).join('\n')}\n` });
   }
 
   async apply(bans: readonly Ban[]): Promise<void> {
@@ -177,18 +220,23 @@ export class IpsetBackend implements Backend {
   }
 
   /** One `iptables -S`, then (only when something differs) one `iptables-restore --noflush`. */
-  private async ensureHooks(family: AddressFamily, wan: readonly string[]): Promise<void> {
+  private async ensureHooks(family: AddressFamily, wan: readonly string[], guarded: boolean): Promise<void> {
     const block = this.setName('block', family);
     const spoof = this.setName('spoof', family);
+    const guard = this.guardNames(family);
+    const guardMatch = `-m set --match-set ${guard.drop} src -m set ! --match-set ${guard.exempt} src`;
     const wanted: string[] = [];
     for (const chain of this.chains) {
       wanted.push(`${chain} -m set --match-set ${block} src -j DROP`);
       for (const w of wan) wanted.push(`${chain} -i ${w} -m set --match-set ${spoof} src -j DROP`);
+      if (guarded) for (const w of wan) wanted.push(`${chain} -i ${w} ${guardMatch} -j DROP`);
     }
     const listing = await this.tool({ command: this.cmd.rules[family], args: ['-w', '-S'] });
     // Ours are exactly the shapes we write (a chain, maybe -i, our set, DROP); an administrator's own rule that
     // mentions our set (a LOG, a counter) is not ours and stays.
-    const shape = new RegExp(`^-A (INPUT|FORWARD) (-i \\S+ )?-m set --match-set (${escape(block)}|${escape(spoof)}) src -j DROP$`);
+    const shape = new RegExp(
+      `^-A (INPUT|FORWARD) (-i \\S+ )?(-m set --match-set (${escape(block)}|${escape(spoof)}) src|${escape(guardMatch)}) -j DROP$`,
+    );
     const ours = listing
       .split('\n')
       .filter((l) => shape.test(l))

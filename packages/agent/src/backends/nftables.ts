@@ -34,7 +34,7 @@ import {
 } from './backend.js';
 import type { Runner } from './runner.js';
 import { runTool, shown, type ToolCall } from './tool.js';
-import { checkBan, checkInterface, checkKey, checkName, keyString } from './validate.js';
+import { checkBan, checkCidr, checkInterface, checkKey, checkName, keyString } from './validate.js';
 import type { SetNames } from './ipset.js';
 
 export const DEFAULT_NFT_NAMES: SetNames = { block4: 'block4', block6: 'block6', spoof4: 'spoof4', spoof6: 'spoof6' };
@@ -48,6 +48,8 @@ export interface NftablesOptions {
   readonly sets?: Partial<SetNames>;
   /** Hooks that get a base chain (default input and forward); a hook left out has its chain of ours removed. */
   readonly hooks?: readonly NftHook[];
+  /** The anti-spoofing guard's sets (default guard4, guard6); their exemptions are `<name>_exempt`. */
+  readonly guardSets?: { readonly guard4?: string; readonly guard6?: string };
   /** The nft executable (tests point it at a missing name). */
   readonly nftCmd?: string;
 }
@@ -78,6 +80,7 @@ export class NftablesBackend implements Backend {
   readonly table: string;
   readonly sets: SetNames;
   readonly hooks: readonly NftHook[];
+  readonly guardSets: Readonly<Record<AddressFamily, string>>;
   private readonly run: Runner;
   private readonly nft: string;
   private readonly byName: Map<string, SetInfo>;
@@ -90,6 +93,12 @@ export class NftablesBackend implements Backend {
     for (const [what, name] of Object.entries(sets)) checkName(NAME, `set (${what})`, name, 64, IDENT);
     if (new Set(Object.values(sets)).size !== 4) throw new Error(`${NAME}: the four set names must differ: ${Object.values(sets).join(', ')}`);
     this.sets = sets;
+    this.guardSets = {
+      4: checkName(NAME, 'set (guard4)', options.guardSets?.guard4 ?? 'guard4', 56, IDENT),
+      6: checkName(NAME, 'set (guard6)', options.guardSets?.guard6 ?? 'guard6', 56, IDENT),
+    };
+    const all = [...Object.values(sets), this.guardSets[4], this.guardSets[6]];
+    if (new Set(all).size !== 6) throw new Error(`${NAME}: the set names must differ: ${all.join(', ')}`);
     this.hooks = options.hooks ?? ALL_HOOKS;
     for (const h of this.hooks) if (!ALL_HOOKS.includes(h)) throw new Error(`${NAME}: hook must be input or forward: ${String(h)}`);
     this.byName = new Map(
@@ -105,10 +114,25 @@ export class NftablesBackend implements Backend {
   }
 
   /** The ruleset text ensure() sends (also what dry-run prints). */
-  ensureScript(wan: readonly string[]): string {
+  ensureScript(wan: readonly string[], guard?: EnsureOptions['guard']): string {
     const t = `inet ${this.table}`;
     const lines = [`add table ${t}`];
     for (const set of this.byName.values()) lines.push(`add set ${t} ${set.name} { type ${set.family === 4 ? 'ipv4_addr' : 'ipv6_addr'}; flags timeout; }`);
+    const guarded = guard !== undefined && wan.length > 0;
+    const guardSets = ([4, 6] as const).flatMap((family) => [
+      { family, name: this.guardSets[family], cidrs: guard?.drop ?? [] },
+      { family, name: `${this.guardSets[family]}_exempt`, cidrs: guard?.exempt ?? [] },
+    ]);
+    const guardSetLine = (g: (typeof guardSets)[number]): string =>
+      `add set ${t} ${g.name} { type ${g.family === 4 ? 'ipv4_addr' : 'ipv6_addr'}; flags interval; auto-merge; }`;
+    if (guarded) {
+      for (const g of guardSets) {
+        // refilled whole each time: the registries or the WAN's networks may have changed
+        lines.push(guardSetLine(g), `flush set ${t} ${g.name}`);
+        const elements = g.cidrs.filter((c) => c.includes(':') === (g.family === 6));
+        if (elements.length) lines.push(`add element ${t} ${g.name} { ${elements.join(', ')} }`);
+      }
+    }
     for (const hook of ALL_HOOKS) {
       // Replace the chain whole: converges from any earlier definition (see the module comment).
       lines.push(`add chain ${t} ${hook}`, `flush chain ${t} ${hook}`, `delete chain ${t} ${hook}`);
@@ -120,18 +144,26 @@ export class NftablesBackend implements Backend {
         const ifs = `iifname { ${wan.map((w) => `"${w}"`).join(', ')} }`;
         lines.push(`add rule ${t} ${hook} ${ifs} ip saddr @${this.setName('spoof', 4)} drop`);
         lines.push(`add rule ${t} ${hook} ${ifs} ip6 saddr @${this.setName('spoof', 6)} drop`);
+        if (guarded) {
+          // counted: `nft list chain` then shows what the guard dropped
+          lines.push(`add rule ${t} ${hook} ${ifs} ip saddr @${this.guardSets[4]} ip saddr != @${this.guardSets[4]}_exempt counter drop`);
+          lines.push(`add rule ${t} ${hook} ${ifs} ip6 saddr @${this.guardSets[6]} ip6 saddr != @${this.guardSets[6]}_exempt counter drop`);
+        }
       }
     }
+    // a guard switched off: its sets go too (no rule refers to them any more, the chains were just rebuilt)
+    if (!guarded) for (const g of guardSets) lines.push(guardSetLine(g), `delete set ${t} ${g.name}`);
     return `${lines.join('\n')}\n`;
   }
 
   async ensure(options: EnsureOptions): Promise<Capabilities> {
     const wan = options.wan.map((w) => checkInterface(NAME, w));
-    await this.transaction(this.ensureScript(wan));
-    return {
-      expires: true,
-      ...(wan.length ? {} : { note: 'no WAN interface configured: spoof bans are kept in their sets but drop nothing' }),
-    };
+    const guard = options.guard && { drop: options.guard.drop.map(checkCidr), exempt: options.guard.exempt.map(checkCidr) };
+    await this.transaction(this.ensureScript(wan, guard));
+    const notes: string[] = [];
+    if (!wan.length) notes.push('no WAN interface configured: spoof bans are kept in their sets but drop nothing');
+    if (guard && !wan.length) notes.push('the anti-spoofing guard needs a WAN interface: not installed');
+    return { expires: true, ...(notes.length ? { note: notes.join('; ') } : {}) };
   }
 
   async apply(bans: readonly Ban[]): Promise<void> {

@@ -4,6 +4,7 @@
  * agent validated it earlier. One bad entry refuses the whole batch, so nothing half-checked is ever sent.
  */
 import { parseAddress } from '@portcullis/core';
+import { parseCidr } from '../config/values.js';
 import { BackendError, type Ban, type BanKey, type BanKind } from './backend.js';
 
 /**
@@ -67,4 +68,11 @@ export function checkName(backend: string, what: string, name: string, maxLength
 /** Keyed by kind and address, the form list() and the agent compare on. */
 export function keyString(key: BanKey): string {
   return `${key.kind} ${key.address}`;
+}
+
+/** A CIDR (or a bare address) for a guard set, as its canonical network (host bits cleared). Refuses anything else. */
+export function checkCidr(text: string): string {
+  const parsed = parseCidr(text);
+  if (!parsed) throw new BackendError(`not a CIDR: '${text.slice(0, 60)}'`, 'guard');
+  return parsed.cidr;
 }

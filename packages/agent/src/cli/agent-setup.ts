@@ -3,7 +3,8 @@
  * backend it names (or the dry-run one), and where messages go.
  */
 import { loadConfig, type AgentConfig } from '../config/load.js';
-import type { Backend } from '../backends/backend.js';
+import { spoofGuard } from '@portcullis/core';
+import type { Backend, EnsureOptions } from '../backends/backend.js';
 import { execaRunner } from '../backends/runner.js';
 import type { TextSink } from '../backends/dry-run.js';
 import { selectBackend } from '../backends/select.js';
@@ -57,10 +58,18 @@ export function stateDeps(s: AgentSetup): StateDeps {
     stateDir: s.cfg.state,
     backend: s.backend,
     wan: s.cfg.wan,
+    guard: guardOf(s.cfg),
     allow: s.cfg.neverBlock,
     now: s.now,
     log: s.say,
     warn: s.warn,
     readOnly: s.dryRun,
   };
+}
+
+/** The guard's ranges (core's registry) with this host's exemptions: the WAN's own networks and the allow list. */
+export function guardOf(cfg: AgentConfig): EnsureOptions['guard'] {
+  if (!cfg.detect.spoof.guard) return undefined;
+  const g = spoofGuard();
+  return { drop: g.drop, exempt: [...g.exempt, ...cfg.connected, ...cfg.neverBlock.map((e) => e.cidr)] };
 }

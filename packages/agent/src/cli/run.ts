@@ -2,7 +2,7 @@ import { NOISE_REASONS } from '@portcullis/core';
 import { toDetectConfig } from '../config/load.js';
 import { writeMetricsFile, type Sample } from '../metrics.js';
 import { runOnce, type RunSummary } from '../run/run-once.js';
-import { CONFIG_OPTIONS, setUp } from './agent-setup.js';
+import { CONFIG_OPTIONS, guardOf, setUp } from './agent-setup.js';
 import { UsageError } from './errors.js';
 import type { Io } from './main.js';
 import { parseOptions } from './options.js';
@@ -21,6 +21,7 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
       stateDir: cfg.state,
       backend: setup.backend,
       wan: cfg.wan,
+      guard: guardOf(cfg),
       allow: cfg.neverBlock,
       neighbours: cfg.neighbours,
       detect: toDetectConfig(cfg),

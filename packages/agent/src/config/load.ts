@@ -569,6 +569,9 @@ export function checkConfigText(text: string, file: string): FileSettings {
     } else owner.set(name, key);
   }
   const backend: BackendSettings = { type: backendRaw.type ?? D.backend.type, table: backendRaw.table ?? D.backend.table, sets };
+  if (spoof.guard && backend.type === 'firewalld') {
+    issue(['detect', 'spoof', 'guard'], 'the standing anti-spoofing guard needs backend ipset or nftables (the firewalld backend has no guard); set it to false or change backend.type');
+  }
 
   if (issues.length > 0) throw new ConfigError(issues);
 

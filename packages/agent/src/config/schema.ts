@@ -259,7 +259,7 @@ export const CONFIG_SCHEMA: SchemaNode = {
         pattern: PATTERNS.table,
         default: D.backend.table,
       },
-      sets: section('Set names (ipset, nftables and firewalld ipsets). All must differ.', {
+      sets: section('Set names (ipset and nftables; firewalld names its own). All must differ.', {
         block_v4: setName('IPv4 block', D.backend.sets.block_v4),
         block_v6: setName('IPv6 block', D.backend.sets.block_v6),
         spoof_v4: setName('IPv4 spoofed-source (WAN only)', D.backend.sets.spoof_v4),

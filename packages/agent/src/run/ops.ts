@@ -4,7 +4,7 @@
  * order `run` keeps (runOnce's comment): a command that dies half-way leaves a state the next run repairs.
  */
 import { Allowlist, parseAddress, type AllowEntry } from '@portcullis/core';
-import type { Backend, BanKind, Capabilities } from '../backends/backend.js';
+import type { Backend, BanKind, Capabilities, EnsureOptions } from '../backends/backend.js';
 import { acquireLock } from '../state/lock.js';
 import { StateStore, type BanRecord, type State } from '../state/store.js';
 import { kernelSeconds, keyOf, reconcile } from './reconcile.js';
@@ -13,6 +13,8 @@ export interface StateDeps {
   readonly stateDir: string;
   readonly backend: Backend;
   readonly wan: readonly string[];
+  /** The standing anti-spoofing guard, when the config asks for it. */
+  readonly guard?: EnsureOptions['guard'];
   readonly allow: readonly AllowEntry[];
   readonly now: () => number;
   readonly lockWaitMs?: number;
@@ -28,7 +30,7 @@ async function withState<T>(deps: StateDeps, work: (state: State, caps: Capabili
   try {
     const store = new StateStore(deps.stateDir, { warn: deps.warn, now: deps.now });
     const state = await store.load();
-    const caps = await deps.backend.ensure({ wan: deps.wan });
+    const caps = await deps.backend.ensure({ wan: deps.wan, guard: deps.guard });
     const result = await work(state, caps, new Allowlist(deps.allow));
     if (!deps.readOnly) await store.save(state);
     return result;

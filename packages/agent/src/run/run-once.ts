@@ -13,7 +13,7 @@ import {
   type Finding,
   type Skipped,
 } from '@portcullis/core';
-import type { Backend, Ban, Capabilities } from '../backends/backend.js';
+import type { Backend, Ban, Capabilities, EnsureOptions } from '../backends/backend.js';
 import { acquireLock } from '../state/lock.js';
 import { MAX_CARRY, StateStore } from '../state/store.js';
 import { kernelSeconds, reconcile } from './reconcile.js';
@@ -27,6 +27,8 @@ export interface RunDeps {
   readonly stateDir: string;
   readonly backend: Backend;
   readonly wan: readonly string[];
+  /** The standing anti-spoofing guard, when the config asks for it. */
+  readonly guard?: EnsureOptions['guard'];
   /** Never blocked: configured CIDRs, own addresses, gateways, the SSH client. */
   readonly allow: readonly AllowEntry[];
   /** Networks attached to this host: special-purpose scanners inside them are real neighbours. */
@@ -86,7 +88,7 @@ export async function runOnce(deps: RunDeps): Promise<RunSummary> {
     const state = await store.load();
     const allow = new Allowlist(deps.allow);
     const notes: string[] = [];
-    const capabilities = await deps.backend.ensure({ wan: deps.wan });
+    const capabilities = await deps.backend.ensure({ wan: deps.wan, guard: deps.guard });
     if (capabilities.note) notes.push(capabilities.note);
 
     const { restored, removed } = await reconcile(deps.backend, state, capabilities, allow, deps.now());
