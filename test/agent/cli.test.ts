@@ -28,6 +28,52 @@ describe('portcullis CLI', () => {
     assert.match(r.stdout, /Exit codes:/);
   });
 
+  it('--help lists the agent commands and their exit codes', async () => {
+    const r = await run(['--help']);
+    for (const c of ['portcullis run', 'portcullis restore', 'portcullis status', 'portcullis bans list', 'portcullis bans add', 'portcullis bans remove', '--metrics FILE', '--dry-run']) {
+      assert.ok(r.stdout.includes(c), c);
+    }
+    for (const code of ['5  the configuration', '6  the firewall', '7  another run', '8  the state file']) assert.ok(r.stdout.includes(code), code);
+  });
+
+  it('agent commands: usage mistakes are exit 2, a broken config exit 5, each one line naming the place', async () => {
+    const cases: Array<[string[], number, RegExp]> = [
+      [['run', 'kern.log'], 2, /run reads the sources of its config, not 'kern\.log'/],
+      [['bans'], 2, /bans: say list, add ADDR or remove ADDR/],
+      [['bans', 'add'], 2, /bans add takes one address/],
+      [['bans', 'list', '--for', '2h'], 2, /--for goes with bans add/],
+      [['bans', 'add', '192.0.2.1', '--for', 'soon'], 2, /--for: 'soon' is not a duration/],
+      [['restore', 'now'], 2, /restore takes no argument/],
+      [['run', '--config', join('/nonexistent', 'config.yaml')], 5, /\/nonexistent\/config\.yaml:1:1: /],
+    ];
+    for (const [args, code, message] of cases) {
+      const r = await run(args);
+      assert.equal(r.exitCode, code, `${args.join(' ')}: ${r.stderr}`);
+      assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+      assert.match(r.stderr, message);
+    }
+    const bad = join(dir, 'bad.yaml');
+    writeFileSync(bad, 'ban:\n  time: 2x\ndetect: {scan: {ports: 0}}\n');
+    const r = await run(['run', '--config', bad]);
+    assert.equal(r.exitCode, 5);
+    const lines = r.stderr.trim().split('\n');
+    assert.equal(lines.length, 2, r.stderr);
+    assert.match(lines[0]!, new RegExp(`^portcullis: ${bad.replace(/[.]/g, '\\.')}:2:9: ban\.time: '2x' is not a duration`));
+    assert.match(lines[1]!, /:3:24: detect\.scan\.ports: 0 is too small/);
+  });
+
+  it('bans add refuses an allowed address and a non-address before touching anything (dry run)', async () => {
+    const cfg = join(dir, 'allow.yaml');
+    writeFileSync(cfg, `allow: [192.0.2.0/24]\nstate: ${join(dir, 'state')}\nbackend: {type: dry-run}\nwan: [eth0]\nsources: [${join(dir, 'none.log')}]\n`);
+    const a = await run(['bans', 'add', '192.0.2.9', '--config', cfg]);
+    assert.equal(a.exitCode, 2, a.stderr);
+    assert.match(a.stderr, /^portcullis: bans add: 192\.0\.2\.9 is never blocked: 192\.0\.2\.0\/24 \(config\)$/m);
+    assert.equal(a.stdout, '', 'nothing was printed to run');
+    const b = await run(['bans', 'add', 'example.com', '--config', cfg]);
+    assert.equal(b.exitCode, 2);
+    assert.match(b.stderr, /'example\.com' is not an IPv4 or IPv6 address/);
+  });
+
   it('rejects an unknown command and an unknown option with exit 2 and one line', async () => {
     const a = await run(['frobnicate']);
     assert.equal(a.exitCode, 2);
