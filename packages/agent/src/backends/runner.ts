@@ -1,4 +1,5 @@
 import { execa } from 'execa';
+import PQueue from 'p-queue';
 import { BackendError } from './backend.js';
 
 export interface RunResult {
@@ -18,9 +19,20 @@ export interface RunnerOptions {
   /** Extra environment (firewall-cmd's DBUS_SYSTEM_BUS_ADDRESS on a private bus). */
   env?: Record<string, string>;
   timeoutMs?: number;
+  /**
+   * At most this many commands at once (default 4): backends ask side by side (ipset per set, firewalld per zone),
+   * and an unbounded fan-out of firewall-cmd (a Python start each) would swamp a small server.
+   */
+  concurrency?: number;
 }
 
 export function execaRunner(options: RunnerOptions = {}): Runner {
+  const queue = new PQueue({ concurrency: options.concurrency ?? 4 });
+  const one = runOne(options);
+  return (command, args, input) => queue.add(() => one(command, args, input));
+}
+
+function runOne(options: RunnerOptions): Runner {
   return async (command, args, input) => {
     const [file, argv] = options.netns ? ['ip', ['netns', 'exec', options.netns, command, ...args]] : [command, [...args]];
     const shown = [command, ...args].join(' ');
