@@ -2,7 +2,8 @@ import { NOISE_REASONS } from '@portcullis/core';
 import { toDetectConfig } from '../config/load.js';
 import { writeMetricsFile, type Sample } from '../metrics.js';
 import { runOnce, type RunSummary } from '../run/run-once.js';
-import { CONFIG_OPTIONS, guardOf, setUp } from './agent-setup.js';
+import { CONFIG_OPTIONS, guardOf, isTerminal, setUp } from './agent-setup.js';
+import { ProgressBar } from './progress.js';
 import { UsageError } from './errors.js';
 import type { Io } from './main.js';
 import { parseOptions } from './options.js';
@@ -14,6 +15,7 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
   const setup = await setUp(values, io);
   const { cfg, say } = setup;
   const started = Date.now();
+  const bar = isTerminal(io.stderr) ? new ProgressBar(io.stderr) : undefined;
   let summary: RunSummary;
   try {
     summary = await runOnce({
@@ -31,11 +33,14 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
       log: say,
       warn: setup.warn,
       readOnly: setup.dryRun,
+      progress: bar && ((source, file, offset) => bar.update(source, file, offset)),
     });
   } catch (err) {
+    bar?.end();
     if (values.metrics) await writeMetricsFile(values.metrics, failedSamples(started)).catch(() => undefined);
     throw err;
   }
+  bar?.end();
   if (values.metrics) await writeMetricsFile(values.metrics, runSamples(summary, started));
   report(summary, say, values.verbose === true);
   return 0;

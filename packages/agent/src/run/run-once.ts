@@ -46,6 +46,8 @@ export interface RunDeps {
   readonly log?: (line: string) => void;
   /** Problems worth a line even under cron (a state file recovered from its backup). Default: stderr. */
   readonly warn?: (line: string) => void;
+  /** Called every few thousand lines of a log file with the byte offset reached (for a progress bar). */
+  readonly progress?: (source: string, file: string, offset: number) => void;
   /** A dry run: no lock taken, nothing saved (the backend is expected to be the dry-run one). */
   readonly readOnly?: boolean;
 }
@@ -116,9 +118,11 @@ export async function runOnce(deps: RunDeps): Promise<RunSummary> {
         source === 'journald'
           ? readJournal(journalCursor(state.cursors.get(source)), { ...deps.journal, startAt: deps.startAt })
           : readNew(fileCursor(state.cursors.get(source)), source, { startAt: deps.startAt });
+      let n = 0;
       for await (const line of reader) {
         lines++;
         if (feed(line.text)) firewallLines++;
+        if (deps.progress && ++n % 4096 === 0 && 'offset' in line) deps.progress(source, line.source, line.offset);
       }
       for (const n of 'notes' in reader ? reader.notes : []) notes.push(`${source}: ${n}`);
       const pos = reader.position();
