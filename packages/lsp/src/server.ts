@@ -13,7 +13,8 @@ import {
 import { codeActions, COMMANDS, executeCommand } from './code-actions.js';
 import { iptablesCompletion } from './completion.js';
 import { iptablesDefinition, iptablesReferences } from './definition.js';
-import { DiagnosticsScheduler, DIAGNOSTICS_FEATURE, iptablesDiagnostics, IptablesLintCache, logDiagnostics, SOURCE, tooLargeMessage } from './diagnostics.js';
+import { DiagnosticsScheduler, DIAGNOSTICS_FEATURE, iptablesDiagnostics, IptablesLintCache, SOURCE, tooLargeMessage } from './diagnostics.js';
+import { DiagnosticsThread } from './diagnostics-thread.js';
 import { DocumentCache, type CachedDocument } from './documents.js';
 import { iptablesHover, logHover } from './hover.js';
 import { MAX_DOCUMENT_CHARS } from './limits.js';
@@ -29,6 +30,14 @@ let locale: string | undefined;
 let canPullConfiguration = false;
 
 const lang = () => resolveLang(settings, locale);
+
+// log diagnostics run in a worker thread, so hover never waits behind a whole-file pass (diagnostics-worker.ts)
+const thread = new DiagnosticsThread(
+  (uri, version, diagnostics) => {
+    if (documents.get(uri)?.version === version) void connection.sendDiagnostics({ uri, version, diagnostics });
+  },
+  (message) => connection.console.error(message),
+);
 
 /** Tells the user once per document that a feature was skipped for size. */
 function tooLarge(doc: CachedDocument, feature: 'diagnostics' | 'tokens' | 'symbols', message: string): void {
@@ -48,12 +57,11 @@ const scheduler = new DiagnosticsScheduler(async (uri, isStale) => {
     void connection.sendDiagnostics({ uri, version, diagnostics: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 3, source: SOURCE, code: 'too-large', message }] });
     return;
   }
-  const ctx = { lang: lang(), settings, isStale };
+  if (doc.kind === 'netfilter-log') return thread.run(doc, lang(), settings);
   const publish = (diagnostics: Diagnostic[]) => {
     if (!isStale()) void connection.sendDiagnostics({ uri, version, diagnostics });
   };
-  if (doc.kind === 'iptables') iptablesDiagnostics(doc, ctx, lintCache, publish);
-  else await logDiagnostics(doc, ctx, publish);
+  iptablesDiagnostics(doc, { lang: lang(), settings, isStale }, lintCache, publish);
 });
 
 async function refreshSettings(): Promise<void> {
@@ -100,15 +108,18 @@ connection.onDidChangeConfiguration(async (change) => {
 });
 
 connection.onDidOpenTextDocument(({ textDocument: t }) => {
-  documents.open(t.uri, t.languageId, t.version, t.text);
+  thread.open(documents.open(t.uri, t.languageId, t.version, t.text), t.text);
   scheduler.schedule(t.uri, 0);
 });
 connection.onDidChangeTextDocument(({ textDocument: t, contentChanges }) => {
-  if (documents.change(t.uri, t.version, contentChanges)) scheduler.schedule(t.uri);
+  if (!documents.change(t.uri, t.version, contentChanges)) return;
+  thread.change(t.uri, t.version, contentChanges);
+  scheduler.schedule(t.uri);
 });
 connection.onDidCloseTextDocument(({ textDocument: t }) => {
   scheduler.cancel(t.uri);
   documents.close(t.uri);
+  thread.close(t.uri);
   lintCache.forget(t.uri);
   void connection.sendDiagnostics({ uri: t.uri, diagnostics: [] });
 });
