@@ -7,6 +7,7 @@ import {
   DefinitionRequest,
   DidChangeTextDocumentNotification,
   DocumentSymbolRequest,
+  FoldingRangeRequest,
   HoverRequest,
   ReferencesRequest,
   SemanticTokensRequest,
@@ -126,6 +127,18 @@ describe('lsp over stdio: iptables', function () {
     const chains = symbols[0].children!.map((c) => c.name);
     assert.deepEqual(chains, ['INPUT', 'FORWARD', 'OUTPUT', 'SSH']);
     assert.equal(symbols[0].children![0].children!.length, 5);
+  });
+
+  it('folds the table and each chain\'s run of rules', async () => {
+    const ranges = (await client.connection.sendRequest(FoldingRangeRequest.type, { textDocument: doc }))!;
+    assert.deepEqual(
+      ranges.map((r) => [r.startLine, r.endLine]),
+      [
+        [0, RULES.length - 1],
+        [lineOf('-A INPUT -i lo'), lineOf('FINAL_REJECT')],
+        [lineOf('-A SSH -s'), lineOf('-A SSH -j DROP')],
+      ],
+    );
   });
 
   it('returns semantic tokens for the rules', async () => {

@@ -20,6 +20,7 @@ import { iptablesHover, logHover } from './hover.js';
 import { MAX_DOCUMENT_CHARS } from './limits.js';
 import { SEMANTIC_LEGEND, semanticTokens } from './semantic-tokens.js';
 import { DEFAULT_SETTINGS, readSettings, resolveLang, sectionOf, type ServerSettings } from './settings.js';
+import { iptablesFolding } from './folding.js';
 import { documentSymbols } from './symbols.js';
 
 const connection = createConnection(ProposedFeatures.all);
@@ -85,6 +86,7 @@ connection.onInitialize((params: InitializeParams) => {
       definitionProvider: true,
       referencesProvider: true,
       documentSymbolProvider: true,
+      foldingRangeProvider: true,
       codeActionProvider: { codeActionKinds: ['quickfix'] },
       executeCommandProvider: { commands: [...COMMANDS] },
       semanticTokensProvider: { legend: SEMANTIC_LEGEND, full: true, range: true },
@@ -154,6 +156,11 @@ connection.onDocumentSymbol(({ textDocument }) => {
     return [];
   }
   return documentSymbols(doc, lang());
+});
+
+connection.onFoldingRanges(({ textDocument }) => {
+  const doc = documents.get(textDocument.uri);
+  return doc?.kind === 'iptables' ? iptablesFolding(doc) : null;
 });
 
 connection.onCodeAction(({ textDocument, range, context }) => {
