@@ -42,3 +42,4 @@ export * from './iptables/parse.js';
 export * from './iptables/values.js';
 export * from './iptables/lint/index.js';
 export * from './net/spoof-guard.js';
+export * from './text/duration.js';

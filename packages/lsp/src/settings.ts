@@ -1,4 +1,4 @@
-import { NOISE_REASONS, type DetectConfig, type Lang, type NoiseReason } from '@portcullis/core';
+import { NOISE_REASONS, parseDuration, type DetectConfig, type Lang, type NoiseReason } from '@portcullis/core';
 
 /**
  * The `portcullis` settings section. The detection keys are the agent's config keys (`detect.scan.ports`,
@@ -14,21 +14,9 @@ export interface ServerSettings {
 
 export const DEFAULT_SETTINGS: ServerSettings = Object.freeze({ detect: {}, spoofEnabled: true });
 
-const UNIT_S: Readonly<Record<string, number>> = { s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 };
-
-/**
- * The agent's duration syntax (`90`, `90s`, `1h30m`) in milliseconds. The agent's parser lives in the agent
- * package, which the server does not depend on; this is the same grammar, kept small.
- */
-export function parseDuration(value: unknown): number | undefined {
-  if (typeof value === 'number') return Number.isInteger(value) && value > 0 ? value * 1000 : undefined;
-  if (typeof value !== 'string') return undefined;
-  const text = value.trim();
-  if (/^[0-9]+$/.test(text)) return Number(text) * 1000 || undefined;
-  if (!/^([0-9]+(\.[0-9]+)?[smhdw])+$/.test(text)) return undefined;
-  let ms = 0;
-  for (const m of text.matchAll(/([0-9]+(?:\.[0-9]+)?)([smhdw])/g)) ms += Number(m[1]) * UNIT_S[m[2]] * 1000;
-  return Math.round(ms / 1000) * 1000 || undefined;
+/** The agent's duration syntax (core's parseDuration); zero is no duration for a setting. */
+function duration(value: unknown): number | undefined {
+  return parseDuration(value) || undefined;
 }
 
 function obj(v: unknown): Record<string, unknown> {
@@ -68,13 +56,13 @@ export function readSettings(section: unknown): ServerSettings {
       scan: defined({
         ports: count(scan.ports, 1),
         hosts: count(scan.hosts, 1),
-        windowMs: parseDuration(scan.window),
+        windowMs: duration(scan.window),
         stealth: count(scan.stealth, 0),
         slowPorts: count(scan.slow_ports, 0),
-        slowWindowMs: parseDuration(scan.slow_window),
+        slowWindowMs: duration(scan.slow_window),
         lateReplies: typeof scan.late_replies === 'boolean' ? scan.late_replies : undefined,
       }),
-      spoof: defined({ idleMs: parseDuration(spoof.idle) }),
+      spoof: defined({ idleMs: duration(spoof.idle) }),
       noise: defined({
         reasons,
         broadcast: strings(noise.broadcast),
