@@ -27,6 +27,8 @@ export interface StartOptions {
   /** Answered to workspace/configuration for the `portcullis` section. */
   settings?: Record<string, unknown>;
   initializationOptions?: unknown;
+  /** The server script (default: the built packages/lsp/dist/server.js; the extension's bundle for its tests). */
+  server?: string;
 }
 
 interface Waiter {
@@ -49,7 +51,7 @@ export class TestClient {
   private stderr = '';
 
   constructor(private readonly options: StartOptions = {}) {
-    this.child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.child = spawn(process.execPath, [options.server ?? SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.child.stderr!.on('data', (b: Buffer) => (this.stderr += b.toString()));
     this.connection = createProtocolConnection(new StreamMessageReader(this.child.stdout!), new StreamMessageWriter(this.child.stdin!));
     this.connection.onNotification(PublishDiagnosticsNotification.type, (p) => {

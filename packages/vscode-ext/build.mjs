@@ -1,0 +1,29 @@
+// Bundles the extension into three CommonJS files (VS Code loads extensions with require): the client, the
+// language server, and the server's diagnostics worker. Everything but `vscode` is inside, so the .vsix ships no
+// node_modules.
+import { build } from 'esbuild';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const lsp = join(here, '..', 'lsp', 'src');
+const production = process.argv.includes('--production');
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node18',
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  // the server finds its worker beside itself through import.meta.url; in CommonJS that is the file's own URL
+  define: { 'import.meta.url': 'importMetaUrl' },
+  banner: { js: "const importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+};
+
+await Promise.all([
+  build({ ...common, entryPoints: [join(here, 'src', 'extension.ts')], outfile: join(here, 'dist', 'extension.js'), external: ['vscode'] }),
+  build({ ...common, entryPoints: [join(lsp, 'server.ts')], outfile: join(here, 'dist', 'server.js') }),
+  build({ ...common, entryPoints: [join(lsp, 'diagnostics-worker.ts')], outfile: join(here, 'dist', 'diagnostics-worker.js') }),
+]);
