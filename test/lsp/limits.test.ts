@@ -63,4 +63,20 @@ describe('lsp over stdio: sizes and garbage', function () {
     assert.ok(tokens!.data.length > 0);
     assert.ok(client.messages.some((m) => m.includes('semantic highlighting covers the first')));
   });
+
+  it('portcullis.largeFiles.maxMegabytes moves the line: a 2 MB log skips diagnostics under a 1 MB limit', async () => {
+    const small = new TestClient({ locale: 'en', settings: { largeFiles: { maxMegabytes: 1 } } });
+    try {
+      await small.initialize();
+      const lines: string[] = [];
+      for (let size = 0; size < 2 * 1024 * 1024; size += FIREWALL.length + 1) lines.push(FIREWALL);
+      const uri = 'file:///tmp/portcullis-limits/two-mb.log';
+      await small.open(uri, 'netfilter-log', `${lines.join('\n')}\n`);
+      const ds = await small.waitForDiagnostics(uri, (d) => d.length > 0);
+      assert.equal(ds[0]!.code, 'too-large');
+      assert.match(ds[0]!.message, /past 1 MB/);
+    } finally {
+      assert.equal(await small.stop(), 0);
+    }
+  });
 });

@@ -13,7 +13,7 @@ import {
 } from '@portcullis/core';
 import { DiagnosticSeverity, type Diagnostic, type Range } from 'vscode-languageserver';
 import type { CachedDocument, InvalidField } from './documents.js';
-import { MAX_DIAGNOSTICS, MAX_DOCUMENT_CHARS, MAX_LINE_CHARS, MAX_LINES_PER_FINDING } from './limits.js';
+import { MAX_DIAGNOSTICS, MAX_LINE_CHARS, MAX_LINES_PER_FINDING } from './limits.js';
 import { detectConfig, type ServerSettings } from './settings.js';
 
 export const SOURCE = 'portcullis';
@@ -45,9 +45,9 @@ const W = {
   on: { en: 'on', ja: '受信' },
 } satisfies Record<string, Text>;
 
-export function tooLargeMessage(doc: CachedDocument, feature: Text, lang: Lang): string {
+export function tooLargeMessage(doc: CachedDocument, feature: Text, lang: Lang, limitChars: number): string {
   const mb = (doc.chars / 1024 / 1024).toFixed(1);
-  const limit = MAX_DOCUMENT_CHARS / 1024 / 1024;
+  const limit = Number((limitChars / 1024 / 1024).toFixed(1));
   return lang === 'ja'
     ? `${doc.uri} は ${mb} MB あり、${limit} MB を超えるため${feature.ja}を省略しました (ホバーは使えます)。`
     : `${doc.uri} is ${mb} MB: ${feature.en} skipped past ${limit} MB (hover still works).`;

@@ -17,7 +17,6 @@ import { DiagnosticsScheduler, DIAGNOSTICS_FEATURE, iptablesDiagnostics, Iptable
 import { DiagnosticsThread } from './diagnostics-thread.js';
 import { DocumentCache, type CachedDocument } from './documents.js';
 import { iptablesHover, logHover } from './hover.js';
-import { MAX_DOCUMENT_CHARS } from './limits.js';
 import { SEMANTIC_LEGEND, semanticTokens } from './semantic-tokens.js';
 import { DEFAULT_SETTINGS, readSettings, resolveLang, sectionOf, type ServerSettings } from './settings.js';
 import { iptablesFolding } from './folding.js';
@@ -52,8 +51,8 @@ const scheduler = new DiagnosticsScheduler(async (uri, isStale) => {
   const doc = documents.get(uri);
   if (!doc || doc.kind === 'other') return;
   const version = doc.version;
-  if (doc.chars > MAX_DOCUMENT_CHARS) {
-    const message = tooLargeMessage(doc, DIAGNOSTICS_FEATURE, lang());
+  if (doc.chars > settings.maxDocumentChars) {
+    const message = tooLargeMessage(doc, DIAGNOSTICS_FEATURE, lang(), settings.maxDocumentChars);
     tooLarge(doc, 'diagnostics', message);
     void connection.sendDiagnostics({ uri, version, diagnostics: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 3, source: SOURCE, code: 'too-large', message }] });
     return;
@@ -151,8 +150,8 @@ connection.onReferences(({ textDocument, position, context }) => {
 connection.onDocumentSymbol(({ textDocument }) => {
   const doc = documents.get(textDocument.uri);
   if (!doc || doc.kind === 'other') return null;
-  if (doc.chars > MAX_DOCUMENT_CHARS) {
-    tooLarge(doc, 'symbols', tooLargeMessage(doc, { en: 'document symbols', ja: 'シンボル一覧' }, lang()));
+  if (doc.chars > settings.maxDocumentChars) {
+    tooLarge(doc, 'symbols', tooLargeMessage(doc, { en: 'document symbols', ja: 'シンボル一覧' }, lang(), settings.maxDocumentChars));
     return [];
   }
   return documentSymbols(doc, lang());

@@ -1,3 +1,4 @@
+import { MAX_DOCUMENT_CHARS } from './limits.js';
 import { NOISE_REASONS, parseDuration, type DetectConfig, type Lang, type NoiseReason } from '@portcullis/core';
 
 /**
@@ -10,9 +11,11 @@ export interface ServerSettings {
   readonly wan?: readonly string[];
   readonly detect: DetectConfig;
   readonly spoofEnabled: boolean;
+  /** Whole-document features (diagnostics, outline) stop past this many characters; hover always works. */
+  readonly maxDocumentChars: number;
 }
 
-export const DEFAULT_SETTINGS: ServerSettings = Object.freeze({ detect: {}, spoofEnabled: true });
+export const DEFAULT_SETTINGS: ServerSettings = Object.freeze({ detect: {}, spoofEnabled: true, maxDocumentChars: MAX_DOCUMENT_CHARS });
 
 /** The agent's duration syntax (core's parseDuration); zero is no duration for a setting. */
 function duration(value: unknown): number | undefined {
@@ -46,12 +49,15 @@ export function readSettings(section: unknown): ServerSettings {
   const scan = obj(detect.scan);
   const spoof = obj(detect.spoof);
   const noise = obj(detect.noise);
+  const large = obj(s.largeFiles);
+  const mb = typeof large.maxMegabytes === 'number' && large.maxMegabytes >= 1 && large.maxMegabytes <= 2048 ? large.maxMegabytes : undefined;
   const language = s.language === 'en' || s.language === 'ja' ? s.language : undefined;
   const reasons = strings(noise.reasons)?.filter((r): r is NoiseReason => (NOISE_REASONS as readonly string[]).includes(r));
   return {
     ...(language ? { language } : {}),
     ...(strings(s.wan) ? { wan: strings(s.wan) } : {}),
     spoofEnabled: spoof.enabled !== false,
+    maxDocumentChars: mb !== undefined ? Math.round(mb * 1024 * 1024) : MAX_DOCUMENT_CHARS,
     detect: {
       scan: defined({
         ports: count(scan.ports, 1),
