@@ -39,7 +39,13 @@ async function kernelState(ns: string): Promise<string> {
 /** Our sets and hooks as the kernel shows them, without the seconds left (which tick). */
 async function ours(ns: string): Promise<string> {
   const state = await kernelState(ns);
-  return state.replace(/timeout \d+s?|expires \S+|initval 0x[0-9a-f]+/g, '');
+  // the two families are set up side by side, so `nft list ruleset` may list `ip` or `ip6 filter` first
+  const sortTables = (part: string): string => part.split(/^(?=table )/m).sort().join('');
+  return state
+    .split('--\n')
+    .map(sortTables)
+    .join('--\n')
+    .replace(/timeout \d+s?|expires \S+|initval 0x[0-9a-f]+/g, '');
 }
 
 describe('agent backend: dry-run', function () {
