@@ -123,11 +123,11 @@ export class IpsetBackend implements Backend {
   async ensure(options: EnsureOptions): Promise<Capabilities> {
     const wan = options.wan.map((w) => checkInterface(NAME, w));
     const guard = options.guard && wan.length ? { drop: options.guard.drop.map(checkCidr), exempt: options.guard.exempt.map(checkCidr) } : undefined;
-    await this.ensureSets();
+    const headers = await this.ensureSets();
     if (guard) await this.fillGuardSets(guard);
     // The two families' rulesets are independent: side by side.
     await Promise.all(([4, 6] as const).map((family) => this.ensureHooks(family, wan, guard !== undefined)));
-    if (!guard) await this.dropGuardSets();
+    if (!guard) await this.dropGuardSets(headers);
     const notes: string[] = [];
     if (!wan.length) notes.push('no WAN interface configured: spoof bans are kept in their sets but drop nothing');
     if (options.guard && !wan.length) notes.push('the anti-spoofing guard needs a WAN interface: not installed');
@@ -157,9 +157,8 @@ export class IpsetBackend implements Backend {
     await this.tool({ command: this.cmd.ipset, args: ['restore', '-exist'], input: `${lines.join('\n')}\n` });
   }
 
-  /** A guard switched off: its sets go, once no hook refers to them. Sets that are not there are no error. */
-  private async dropGuardSets(): Promise<void> {
-    const headers = parseHeaders(await this.tool({ command: this.cmd.ipset, args: ['list', '-t'] }));
+  /** A guard switched off: its sets go, once no hook refers to them. `headers`: the sets as ensure found them. */
+  private async dropGuardSets(headers: ReadonlyMap<string, unknown>): Promise<void> {
     const names = ([4, 6] as const).flatMap((f) => Object.values(this.guardNames(f))).filter((n) => headers.has(n));
     if (names.length) await this.tool({ command: this.cmd.ipset, args: ['restore'], input: `${names.map((n) => `destroy ${n}`).join('\n')}\n` });
   }
@@ -196,7 +195,7 @@ export class IpsetBackend implements Backend {
    * Missing sets are created; present ones must be what we would have made (hash:ip, the family, a timeout),
    * otherwise our timed entries could not go in and we say so rather than destroy somebody's set.
    */
-  private async ensureSets(): Promise<void> {
+  private async ensureSets(): Promise<Map<string, { type: string; header: string }>> {
     const headers = parseHeaders(await this.tool({ command: this.cmd.ipset, args: ['list', '-t'] }));
     const create: string[] = [];
     for (const set of this.byName.values()) {
@@ -217,6 +216,7 @@ export class IpsetBackend implements Backend {
     }
     // -exist: a set created meanwhile by a concurrent run with the same definition is no error.
     if (create.length) await this.tool({ command: this.cmd.ipset, args: ['restore', '-exist'], input: `${create.join('\n')}\n` });
+    return headers;
   }
 
   /** One `iptables -S`, then (only when something differs) one `iptables-restore --noflush`. */

@@ -4,7 +4,7 @@
  */
 import { loadConfig, type AgentConfig } from '../config/load.js';
 import { spoofGuard } from '@portcullis/core';
-import type { Backend, EnsureOptions } from '../backends/backend.js';
+import type { Backend, EnsureOptions, KernelEntry } from '../backends/backend.js';
 import { execaRunner } from '../backends/runner.js';
 import type { TextSink } from '../backends/dry-run.js';
 import { selectBackend } from '../backends/select.js';
@@ -68,8 +68,21 @@ export function stateDeps(s: AgentSetup): StateDeps {
 }
 
 /** The guard's ranges (core's registry) with this host's exemptions: the WAN's own networks and the allow list. */
-export function guardOf(cfg: AgentConfig): EnsureOptions['guard'] {
+function guardOf(cfg: AgentConfig): EnsureOptions['guard'] {
   if (!cfg.detect.spoof.guard) return undefined;
   const g = spoofGuard();
   return { drop: g.drop, exempt: [...g.exempt, ...cfg.connected, ...cfg.neverBlock.map((e) => e.cidr)] };
+}
+
+/**
+ * What the kernel holds in our sets, or why it cannot be told (for `status` and `bans list`). firewalld's list()
+ * reads the zone plan that its ensure() makes, so that backend is ensured first; the kernel backends list as they are.
+ */
+export async function kernelEntries(setup: AgentSetup): Promise<{ entries?: KernelEntry[]; problem?: string }> {
+  try {
+    if (setup.cfg.backend.type === 'firewalld') await setup.backend.ensure({ wan: setup.cfg.wan });
+    return { entries: await setup.backend.list() };
+  } catch (err) {
+    return { problem: (err as Error).message };
+  }
 }

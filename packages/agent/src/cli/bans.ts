@@ -1,8 +1,7 @@
-import type { KernelEntry } from '../backends/backend.js';
 import { formatDuration, parseDuration } from '../config/values.js';
 import { addBan, removeBan } from '../run/ops.js';
 import { StateStore, type BanRecord } from '../state/store.js';
-import { CONFIG_OPTIONS, setUp, stateDeps, type AgentSetup } from './agent-setup.js';
+import { CONFIG_OPTIONS, kernelEntries, setUp, stateDeps, type AgentSetup } from './agent-setup.js';
 import { UsageError } from './errors.js';
 import type { Io } from './main.js';
 import { parseOptions } from './options.js';
@@ -71,15 +70,7 @@ function view(b: BanRecord, now: number, kernel?: ReadonlySet<string>): BanView 
 async function list(setup: AgentSetup, io: Io, json: boolean): Promise<number> {
   const state = await new StateStore(setup.cfg.state, { warn: setup.warn, now: setup.now }).load();
   const now = setup.now();
-  let kernel: KernelEntry[] | undefined;
-  let problem: string | undefined;
-  try {
-    // firewalld's list reads the zones its ensure() plans from; the kernel backends list without changing anything
-    if (setup.backend.name === 'firewalld') await setup.backend.ensure({ wan: setup.cfg.wan });
-    kernel = await setup.backend.list();
-  } catch (err) {
-    problem = (err as Error).message;
-  }
+  const { entries: kernel, problem } = await kernelEntries(setup);
   const held = kernel ? new Set(kernel.map((e) => `${e.kind} ${e.address}`)) : undefined;
   const active = state.bans.filter((b) => b.until > now).sort((a, b) => a.until - b.until);
   const known = new Set(active.map((b) => `${b.kind} ${b.address}`));

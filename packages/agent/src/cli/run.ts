@@ -2,7 +2,7 @@ import { NOISE_REASONS } from '@portcullis/core';
 import { toDetectConfig } from '../config/load.js';
 import { writeMetricsFile, type Sample } from '../metrics.js';
 import { runOnce, type RunSummary } from '../run/run-once.js';
-import { CONFIG_OPTIONS, guardOf, isTerminal, setUp } from './agent-setup.js';
+import { CONFIG_OPTIONS, isTerminal, setUp, stateDeps } from './agent-setup.js';
 import { ProgressBar } from './progress.js';
 import { UsageError } from './errors.js';
 import type { Io } from './main.js';
@@ -19,25 +19,17 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
   let summary: RunSummary;
   try {
     summary = await runOnce({
+      ...stateDeps(setup),
       sources: cfg.sources,
-      stateDir: cfg.state,
-      backend: setup.backend,
-      wan: cfg.wan,
-      guard: guardOf(cfg),
-      allow: cfg.neverBlock,
       neighbours: cfg.neighbours,
       detect: toDetectConfig(cfg),
       ban: cfg.ban,
       startAt: cfg.start,
-      now: setup.now,
-      log: say,
-      warn: setup.warn,
-      readOnly: setup.dryRun,
       progress: bar && ((source, file, offset) => bar.update(source, file, offset)),
     });
   } catch (err) {
     bar?.end();
-    if (values.metrics) await writeMetricsFile(values.metrics, failedSamples(started)).catch(() => undefined);
+    if (values.metrics) await writeMetricsFile(values.metrics, runInfo(started, false)).catch(() => undefined);
     throw err;
   }
   bar?.end();
@@ -68,19 +60,17 @@ function report(s: RunSummary, say: (line: string) => void, verbose: boolean): v
   say(parts.filter(Boolean).join('; '));
 }
 
-const now = (): number => Date.now() / 1000;
-
-function failedSamples(started: number): Sample[] {
+/** Written after every run, failed or not: what an alert on a stuck or failing agent watches. */
+function runInfo(started: number, ok: boolean): Sample[] {
   return [
-    { name: 'portcullis_last_run_success', help: 'Whether the last run finished without error (1) or not (0).', value: 0 },
-    { name: 'portcullis_last_run_timestamp_seconds', help: 'When the last run ended (Unix time).', value: now() },
+    { name: 'portcullis_last_run_success', help: 'Whether the last run finished without error (1) or not (0).', value: ok ? 1 : 0 },
+    { name: 'portcullis_last_run_timestamp_seconds', help: 'When the last run ended (Unix time).', value: Date.now() / 1000 },
     { name: 'portcullis_last_run_duration_seconds', help: 'How long the last run took.', value: (Date.now() - started) / 1000 },
   ];
 }
 
 function runSamples(s: RunSummary, started: number): Sample[] {
-  const samples: Sample[] = failedSamples(started);
-  samples[0] = { ...samples[0]!, value: 1 };
+  const samples = runInfo(started, true);
   const add = (name: string, help: string, value: number, labels?: Record<string, string>): void => {
     samples.push({ name, help, value, labels });
   };

@@ -2,7 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { formatDuration } from '../config/values.js';
 import { StateStore, type State } from '../state/store.js';
-import { CONFIG_OPTIONS, setUp, type AgentSetup } from './agent-setup.js';
+import { CONFIG_OPTIONS, kernelEntries, setUp } from './agent-setup.js';
 import { UsageError } from './errors.js';
 import type { Io } from './main.js';
 import { parseOptions } from './options.js';
@@ -25,7 +25,8 @@ export async function statusCommand(argv: string[], io: Io): Promise<number> {
   const now = setup.now();
   const active = state.bans.filter((b) => b.until > now);
   const sources = await Promise.all(cfg.sources.map((s) => sourceStatus(s, state)));
-  const kernel = await kernelCount(setup);
+  const kernel = await kernelEntries(setup);
+  const kernelCount = kernel.entries?.length;
   const lock = await readFile(join(cfg.state, 'lock'), 'utf8').then((t) => t.trim(), () => undefined);
   const doc = {
     config: cfg.file ?? null,
@@ -38,7 +39,7 @@ export async function statusCommand(argv: string[], io: Io): Promise<number> {
     last_run: state.lastRun ? { ...state.lastRun, at: new Date(state.lastRun.at).toISOString() } : null,
     running: lock ? lockOwner(lock) : null,
     bans: { block: active.filter((b) => b.kind === 'block').length, spoof: active.filter((b) => b.kind === 'spoof').length },
-    kernel_entries: kernel.count ?? null,
+    kernel_entries: kernelCount ?? null,
     kernel_problem: kernel.problem ?? null,
     offences: state.offences.size,
     carried_lines: state.carry.length,
@@ -63,7 +64,7 @@ export async function statusCommand(argv: string[], io: Io): Promise<number> {
   );
   if (doc.running) out.push(`running:  a run holds the lock (${doc.running})`);
   out.push(`bans:     ${doc.bans.block} block, ${doc.bans.spoof} spoof (WAN only) active; ${state.offences.size} sources with offences on record`);
-  out.push(`kernel:   ${kernel.count !== undefined ? `${kernel.count} entries in our sets${kernel.count < active.length ? ' (fewer than on record: run portcullis restore)' : ''}` : `cannot tell (${kernel.problem})`}`);
+  out.push(`kernel:   ${kernelCount !== undefined ? `${kernelCount} entries in our sets${kernelCount < active.length ? ' (fewer than on record: run portcullis restore)' : ''}` : `cannot tell (${kernel.problem})`}`);
   io.stdout.write(`${out.join('\n')}\n`);
   return 0;
 }
@@ -81,18 +82,8 @@ async function sourceStatus(source: string, state: State): Promise<SourceStatus>
   const c = state.cursors.get(source);
   if (c?.kind === 'journald') return { source, behind: null, position: c.cursor ? 'journal cursor kept' : 'journal: nothing read yet' };
   if (!c) return { source, behind: null, position: 'not read yet' };
-  const size = await stat(source).then((s) => s.size, () => undefined);
-  if (size === undefined) return { source, behind: null, position: `read to byte ${c.offset} of ${c.file}; the file is missing now` };
-  const behind = c.file === source && String((await stat(source, { bigint: true })).ino) === c.ino ? Math.max(0, size - c.offset) : null;
+  const st = await stat(source, { bigint: true }).catch(() => undefined);
+  if (st === undefined) return { source, behind: null, position: `read to byte ${c.offset} of ${c.file}; the file is missing now` };
+  const behind = c.file === source && String(st.ino) === c.ino ? Math.max(0, Number(st.size) - c.offset) : null;
   return { source, behind, position: behind === null ? `rotated since the last run (the next run reads the rest of ${c.file} first)` : `${behind} bytes not read yet` };
-}
-
-async function kernelCount(setup: AgentSetup): Promise<{ count?: number; problem?: string }> {
-  try {
-    // firewalld's list needs the zone plan its ensure makes (a dry-run ensure only reads)
-    if (setup.cfg.backend.type === 'firewalld') await setup.backend.ensure({ wan: setup.cfg.wan });
-    return { count: (await setup.backend.list()).length };
-  } catch (err) {
-    return { problem: (err as Error).message };
-  }
 }

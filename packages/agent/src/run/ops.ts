@@ -3,41 +3,13 @@
  * state, makes sure the sets exist, changes the kernel first and the state after, and saves atomically, in the
  * order `run` keeps (runOnce's comment): a command that dies half-way leaves a state the next run repairs.
  */
-import { Allowlist, parseAddress, type AllowEntry } from '@portcullis/core';
-import type { Backend, BanKind, Capabilities, EnsureOptions } from '../backends/backend.js';
-import { acquireLock } from '../state/lock.js';
-import { StateStore, type BanRecord, type State } from '../state/store.js';
+import { Allowlist, parseAddress } from '@portcullis/core';
+import type { BanKind, Capabilities } from '../backends/backend.js';
+import type { BanRecord } from '../state/store.js';
 import { kernelSeconds, keyOf, reconcile } from './reconcile.js';
+import { withState, type StateDeps } from './with-state.js';
 
-export interface StateDeps {
-  readonly stateDir: string;
-  readonly backend: Backend;
-  readonly wan: readonly string[];
-  /** The standing anti-spoofing guard, when the config asks for it. */
-  readonly guard?: EnsureOptions['guard'];
-  readonly allow: readonly AllowEntry[];
-  readonly now: () => number;
-  readonly lockWaitMs?: number;
-  readonly log?: (line: string) => void;
-  /** Problems worth a line even under cron (a state file recovered from its backup). Default: stderr. */
-  readonly warn?: (line: string) => void;
-  /** A dry run: no lock, nothing saved. */
-  readonly readOnly?: boolean;
-}
-
-async function withState<T>(deps: StateDeps, work: (state: State, caps: Capabilities, allow: Allowlist) => Promise<T>): Promise<T> {
-  const lock = deps.readOnly ? undefined : await acquireLock(deps.stateDir, { waitMs: deps.lockWaitMs });
-  try {
-    const store = new StateStore(deps.stateDir, { warn: deps.warn, now: deps.now });
-    const state = await store.load();
-    const caps = await deps.backend.ensure({ wan: deps.wan, guard: deps.guard });
-    const result = await work(state, caps, new Allowlist(deps.allow));
-    if (!deps.readOnly) await store.save(state);
-    return result;
-  } finally {
-    await lock?.release();
-  }
-}
+export type { StateDeps } from './with-state.js';
 
 export interface RestoreSummary {
   /** Active bans put into the kernel with the time they have left. */

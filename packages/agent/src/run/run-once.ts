@@ -5,7 +5,6 @@ import {
   Detector,
   parseAddress,
   toDetectEvent,
-  type AllowEntry,
   type BanPolicy,
   type DetectConfig,
   type DetectStats,
@@ -13,43 +12,26 @@ import {
   type Finding,
   type Skipped,
 } from '@portcullis/core';
-import type { Backend, Ban, Capabilities, EnsureOptions } from '../backends/backend.js';
-import { acquireLock } from '../state/lock.js';
-import { MAX_CARRY, StateStore } from '../state/store.js';
+import type { Ban, Capabilities } from '../backends/backend.js';
+import { MAX_CARRY } from '../state/store.js';
 import { kernelSeconds, reconcile } from './reconcile.js';
+import { withState, type StateDeps } from './with-state.js';
 import type { FileCursor, JournalCursor } from '../sources/cursor.js';
 import { readNew } from '../sources/file-cursor.js';
 import { readJournal, type JournalOptions } from '../sources/journald.js';
 
-export interface RunDeps {
+export interface RunDeps extends StateDeps {
   /** Log files by path, or `journald`. */
   readonly sources: readonly string[];
-  readonly stateDir: string;
-  readonly backend: Backend;
-  readonly wan: readonly string[];
-  /** The standing anti-spoofing guard, when the config asks for it. */
-  readonly guard?: EnsureOptions['guard'];
-  /** Never blocked: configured CIDRs, own addresses, gateways, the SSH client. */
-  readonly allow: readonly AllowEntry[];
   /** Networks attached to this host: special-purpose scanners inside them are real neighbours. */
   readonly neighbours?: readonly string[];
   readonly detect: DetectConfig;
   readonly ban: BanPolicy;
   /** Where a first run starts in an existing file. */
   readonly startAt: 'end' | 'beginning';
-  /** The agent's clock (epoch ms); core never reads one. */
-  readonly now: () => number;
   readonly journal?: JournalOptions;
-  /** Milliseconds a second run waits for the lock. */
-  readonly lockWaitMs?: number;
-  /** One line per notable event (only printed with --verbose or on a TTY). */
-  readonly log?: (line: string) => void;
-  /** Problems worth a line even under cron (a state file recovered from its backup). Default: stderr. */
-  readonly warn?: (line: string) => void;
   /** Called every few thousand lines of a log file with the byte offset reached (for a progress bar). */
   readonly progress?: (source: string, file: string, offset: number) => void;
-  /** A dry run: no lock taken, nothing saved (the backend is expected to be the dry-run one). */
-  readonly readOnly?: boolean;
 }
 
 export interface RunSummary {
@@ -84,13 +66,8 @@ export interface RunSummary {
  *    again next time: a ban may be applied twice (idempotent), never lost.
  */
 export async function runOnce(deps: RunDeps): Promise<RunSummary> {
-  const lock = deps.readOnly ? undefined : await acquireLock(deps.stateDir, { waitMs: deps.lockWaitMs });
-  try {
-    const store = new StateStore(deps.stateDir, { warn: deps.warn, now: deps.now });
-    const state = await store.load();
-    const allow = new Allowlist(deps.allow);
+  return withState(deps, async (state, capabilities, allow) => {
     const notes: string[] = [];
-    const capabilities = await deps.backend.ensure({ wan: deps.wan, guard: deps.guard });
     if (capabilities.note) notes.push(capabilities.note);
 
     const { restored, removed } = await reconcile(deps.backend, state, capabilities, allow, deps.now());
@@ -151,7 +128,6 @@ export async function runOnce(deps: RunDeps): Promise<RunSummary> {
     state.carry = nextCarry(tail, deps.detect, new Set(state.bans.map((b) => b.address)), allow);
     for (const [source, pos] of positions) state.cursors.set(source, pos);
     state.lastRun = { at: deps.now(), lines, firewallLines, findings: findings.length, applied: applied.length };
-    if (!deps.readOnly) await store.save(state);
     return {
       lines,
       firewallLines,
@@ -168,9 +144,7 @@ export async function runOnce(deps: RunDeps): Promise<RunSummary> {
       capabilities,
       notes,
     };
-  } finally {
-    await lock?.release();
-  }
+  });
 }
 
 interface Tail {
