@@ -10,12 +10,11 @@
  * Needs root, iproute2, ping, dmesg, nmap, hping3, dbus-daemon, firewalld, firewall-cmd, nft. About 75 s.
  */
 import assert from 'node:assert/strict';
-import { rm, stat, writeFile, mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { KernelLog, requireRootAndTools, run } from '../../e2e/lab.js';
 import { FirewalldLab, HOSTS, LAN, waitFor } from '../backends/firewalld-lab.js';
-import { appendLines, banKeys, cliIn, readState, syslogLines } from './run-lab.js';
+import { appendLines, runWorkspace, banKeys, cliIn, readState, syslogLines } from './run-lab.js';
 
 const [VICTIM, CLIENT, CLIENT2] = HOSTS as [(typeof HOSTS)[0], (typeof HOSTS)[0], (typeof HOSTS)[0]];
 /** Long enough that the bans are still running after a firewalld restart (about 15 s of firewall-cmd calls). */
@@ -73,23 +72,7 @@ describe('portcullis run on real kernel lines (firewalld, nftables backend; root
     this.timeout(240_000);
     await requireRootAndTools(['ip', 'ping', 'dmesg', 'nmap', 'hping3', 'dbus-daemon', 'firewalld', 'firewall-cmd', 'nft']);
     lab = await FirewalldLab.create();
-    dir = await mkdtemp(join(tmpdir(), 'pcl-run-firewalld-'));
-    log = join(dir, 'kern.log');
-    stateDir = join(dir, 'state');
-    config = join(dir, 'config.yaml');
-    await writeFile(log, '');
-    await writeFile(
-      config,
-      [
-        `sources: [${log}]`,
-        'wan: [eth0]',
-        `state: ${stateDir}`,
-        'start: beginning',
-        `ban: {time: ${BAN_SECONDS}s, increment: 2, max: 1h}`,
-        'backend: {type: firewalld}',
-        '',
-      ].join('\n'),
-    );
+    ({ dir, log, stateDir, config } = await runWorkspace('firewalld', BAN_SECONDS));
     const link = JSON.parse(String((await run('ip', ['-n', L().victimNs, '-j', 'link', 'show', 'eth0'])).stdout)) as Array<{ address?: string }>;
     victimMac = link[0]?.address ?? '';
     assert.match(victimMac, /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/, 'the victim eth0 has a MAC address');

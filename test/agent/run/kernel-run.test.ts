@@ -10,14 +10,13 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { KernelLog, requireRootAndTools, run } from '../../e2e/lab.js';
 import { StateStore } from '../../../packages/agent/src/state/store.js';
 import { HOSTS, KernelLab, LAN, waitFor } from '../backends/kernel-lab.js';
-import { appendLines, banKeys, cliIn, cliProcess, readState, syslogLines } from './run-lab.js';
+import { appendLines, runWorkspace, banKeys, cliIn, cliProcess, readState, syslogLines } from './run-lab.js';
 
 const VICTIM = HOSTS[0]!;
 const SCANNER = HOSTS[1]!;
@@ -65,29 +64,16 @@ function describeRun(spec: Spec): void {
       return lab;
     };
     const cli = (...args: string[]) => cliIn(L().victimNs, args);
+    /** One line as the victim's LOG rule writes it, for the benign client knocking on `port`. */
+    const benignLine = (port: number): string =>
+      `${new Date().toISOString()} victim kernel: ${tag}IN=eth0 OUT= MAC=aa:bb:cc:dd:ee:ff:00:11:22:33:44:55:08:00 SRC=${BENIGN.ipv4} DST=${VICTIM.ipv4} LEN=60 TOS=0x00 PREC=0x00 TTL=64 ID=1 DF PROTO=TCP SPT=40000 DPT=${port} WINDOW=64240 RES=0x00 SYN URGP=0 `;
     const scannerDropped = async (): Promise<boolean> => !(await L().tcpAnswered(L().ns('client'), VICTIM.ipv4));
 
     before(async function () {
       this.timeout(240_000);
       await requireRootAndTools(['ip', 'iptables-restore', 'ip6tables-restore', 'nmap', 'hping3', 'ping', 'dmesg', ...spec.tools]);
       lab = await KernelLab.create(spec.suite);
-      dir = await mkdtemp(join(tmpdir(), `pcl-run-${spec.backend}-`));
-      log = join(dir, 'kern.log');
-      stateDir = join(dir, 'state');
-      config = join(dir, 'config.yaml');
-      await writeFile(log, '');
-      await writeFile(
-        config,
-        [
-          `sources: [${log}]`,
-          'wan: [eth0]',
-          `state: ${stateDir}`,
-          'start: beginning',
-          `ban: {time: ${BAN_SECONDS}s, increment: 2, max: 1h}`,
-          `backend: {type: ${spec.backend}}`,
-          '',
-        ].join('\n'),
-      );
+      ({ dir, log, stateDir, config } = await runWorkspace(spec.backend, BAN_SECONDS));
       await run('ip', ['netns', 'exec', L().victimNs, 'iptables-restore'], { input: memoRules(tag, false) });
       await run('ip', ['netns', 'exec', L().victimNs, 'ip6tables-restore'], { input: memoRules(tag, true) });
     });
@@ -172,7 +158,7 @@ function describeRun(spec: Spec): void {
 
     it(`a missing ${spec.binary} fails the run with exit 6 and one line, and the cursor does not move`, async () => {
       const before = await readState(stateDir);
-      await appendLines(log, [`${new Date().toISOString()} victim kernel: ${tag}IN=eth0 OUT= MAC=aa:bb:cc:dd:ee:ff:00:11:22:33:44:55:08:00 SRC=${BENIGN.ipv4} DST=${VICTIM.ipv4} LEN=60 TOS=0x00 PREC=0x00 TTL=64 ID=1 DF PROTO=TCP SPT=40000 DPT=23 WINDOW=64240 RES=0x00 SYN URGP=0 `]);
+      await appendLines(log, [benignLine(23)]);
       // a PATH with every tool of /usr/sbin and /usr/bin but the backend's own
       const bin = join(dir, 'bin');
       await mkdir(bin, { recursive: true });
@@ -199,12 +185,10 @@ function describeRun(spec: Spec): void {
     });
 
     it('rotation: the rest of the rotated file, then the new one, no line lost or read twice', async () => {
-      const line = (port: number) =>
-        `${new Date().toISOString()} victim kernel: ${tag}IN=eth0 OUT= MAC=aa:bb:cc:dd:ee:ff:00:11:22:33:44:55:08:00 SRC=${BENIGN.ipv4} DST=${VICTIM.ipv4} LEN=60 TOS=0x00 PREC=0x00 TTL=64 ID=1 DF PROTO=TCP SPT=40000 DPT=${port} WINDOW=64240 RES=0x00 SYN URGP=0 `;
-      await appendLines(log, [line(24), line(25)]);
+      await appendLines(log, [benignLine(24), benignLine(25)]);
       await rename(log, `${log}.1`);
       await writeFile(log, '');
-      await appendLines(log, [line(26), line(27), line(28)]);
+      await appendLines(log, [benignLine(26), benignLine(27), benignLine(28)]);
       const r = await cli('run', '--config', config, '--verbose');
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stdout, /5 new line\(s\), 5 from the firewall/);

@@ -3,7 +3,8 @@
  * inside the victim namespace, and a look at the state it left.
  */
 import assert from 'node:assert/strict';
-import { appendFile, readFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
@@ -59,4 +60,32 @@ export async function readState(dir: string): Promise<SavedState> {
 
 export function banKeys(s: SavedState): string[] {
   return s.bans.map((b) => `${b.kind} ${b.address}`).sort();
+}
+
+export interface RunWorkspace {
+  dir: string;
+  /** The log file the config reads (empty at first). */
+  log: string;
+  stateDir: string;
+  config: string;
+}
+
+/** A temp directory with an empty log and a config for `portcullis run` on it: WAN eth0, short bans. */
+export async function runWorkspace(backend: string, banSeconds: number): Promise<RunWorkspace> {
+  const dir = await mkdtemp(join(tmpdir(), `pcl-run-${backend}-`));
+  const ws = { dir, log: join(dir, 'kern.log'), stateDir: join(dir, 'state'), config: join(dir, 'config.yaml') };
+  await writeFile(ws.log, '');
+  await writeFile(
+    ws.config,
+    [
+      `sources: [${ws.log}]`,
+      'wan: [eth0]',
+      `state: ${ws.stateDir}`,
+      'start: beginning',
+      `ban: {time: ${banSeconds}s, increment: 2, max: 1h}`,
+      `backend: {type: ${backend}}`,
+      '',
+    ].join('\n'),
+  );
+  return ws;
 }
