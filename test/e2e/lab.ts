@@ -11,7 +11,7 @@
  * Every command goes through execa with an argument array; no shell, no string interpolation.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rm, writeFile, appendFile } from 'node:fs/promises';
+import { access, mkdir, open, readFile, rm, writeFile, appendFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa, type Options, type Result } from 'execa';
 
@@ -306,3 +306,39 @@ export const KernelLog = {
     }
   },
 };
+
+async function alive(pid: number): Promise<boolean> {
+  return Number.isInteger(pid) && pid > 1 && (await access(`/proc/${pid}`).then(() => true, () => false));
+}
+
+/**
+ * One run of a suite at a time on the machine (others run `npm test` in the same checkout, and two runs would share,
+ * and clean away, the same namespaces): a file holding the owner's pid, waited for while its holder lives, taken
+ * over when the holder is gone.
+ */
+export async function acquireSuiteLock(path: string, timeoutMs = 180_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const fh = await open(path, 'wx');
+      await fh.writeFile(`${process.pid}\n`);
+      await fh.close();
+      return;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    const holder = Number((await readFile(path, 'utf8').catch(() => '')).trim());
+    if (holder === process.pid) return;
+    if (!(await alive(holder))) {
+      await rm(path, { force: true });
+      continue;
+    }
+    if (Date.now() > deadline) throw new Error(`another run of this suite (pid ${holder}) holds ${path}`);
+    await sleep(500);
+  }
+}
+
+export async function releaseSuiteLock(path: string): Promise<void> {
+  const holder = Number((await readFile(path, 'utf8').catch(() => '')).trim());
+  if (holder === process.pid) await rm(path, { force: true });
+}

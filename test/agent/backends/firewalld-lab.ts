@@ -8,11 +8,11 @@
  * Everything this lab starts is recorded (pid files in its temp dir `/tmp/pcl-fw-*`) so that a crashed run's
  * leftovers are found and stopped by pid at the next start, never by name.
  */
-import { cp, mkdtemp, readdir, readFile, rm, writeFile, access, open } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm, writeFile, access } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa, type ResultPromise } from 'execa';
 import { execaRunner, type Runner } from '../../../packages/agent/src/backends/runner.js';
-import { Lab, run, type HostSpec } from '../../e2e/lab.js';
+import { acquireSuiteLock, Lab, releaseSuiteLock, run, type HostSpec } from '../../e2e/lab.js';
 
 export const TMP_PREFIX = '/tmp/pcl-fw-';
 const LAN_NS = 'pcl-fw-lan';
@@ -22,38 +22,9 @@ const LAN_NS = 'pcl-fw-lan';
  */
 const LOCK = '/run/pcl-fw.lock';
 
-async function alive(pid: number): Promise<boolean> {
-  if (!Number.isInteger(pid) || pid <= 1) return false;
-  return access(`/proc/${pid}`).then(() => true, () => false);
-}
-
 /** Take the suite lock, waiting for a live holder; a dead holder's lock is taken over. */
-export async function acquireLock(timeoutMs = 180_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      const fh = await open(LOCK, 'wx');
-      await fh.writeFile(`${process.pid}\n`);
-      await fh.close();
-      return;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    }
-    const holder = Number((await readFile(LOCK, 'utf8').catch(() => '')).trim());
-    if (holder === process.pid) return;
-    if (!(await alive(holder))) {
-      await rm(LOCK, { force: true });
-      continue;
-    }
-    if (Date.now() > deadline) throw new Error(`another run of the firewalld suite (pid ${holder}) holds ${LOCK}`);
-    await sleep(500);
-  }
-}
-
-export async function releaseLock(): Promise<void> {
-  const holder = Number((await readFile(LOCK, 'utf8').catch(() => '')).trim());
-  if (holder === process.pid) await rm(LOCK, { force: true });
-}
+export const acquireLock = (timeoutMs?: number): Promise<void> => acquireSuiteLock(LOCK, timeoutMs);
+export const releaseLock = (): Promise<void> => releaseSuiteLock(LOCK);
 
 export const HOSTS: HostSpec[] = [
   { name: 'victim', ipv4: '198.51.100.10', ipv6: '2001:db8::10' },

@@ -7,11 +7,10 @@
  * One run per suite at a time on the machine (a pid lock in /run): others run `npm test` in the same checkout,
  * and two runs of one suite would share, and clean away, the same namespaces.
  */
-import { access, open, readFile, rm } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
 import { execaRunner, type Runner } from '../../../packages/agent/src/backends/runner.js';
-import { Lab, run, type HostSpec } from '../../e2e/lab.js';
+import { acquireSuiteLock, Lab, releaseSuiteLock, run, type HostSpec } from '../../e2e/lab.js';
 
 export const HOSTS: HostSpec[] = [
   { name: 'victim', ipv4: '198.51.100.10', ipv6: '2001:db8::10' },
@@ -20,37 +19,6 @@ export const HOSTS: HostSpec[] = [
 ];
 /** The LAN: victim's lan0 and the host behind it. */
 export const LAN = { victim4: '203.0.113.1', host4: '203.0.113.20', victim6: '2001:db8:1::1', host6: '2001:db8:1::20' };
-
-async function alive(pid: number): Promise<boolean> {
-  return Number.isInteger(pid) && pid > 1 && (await access(`/proc/${pid}`).then(() => true, () => false));
-}
-
-async function acquireLock(path: string, timeoutMs = 180_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      const fh = await open(path, 'wx');
-      await fh.writeFile(`${process.pid}\n`);
-      await fh.close();
-      return;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    }
-    const holder = Number((await readFile(path, 'utf8').catch(() => '')).trim());
-    if (holder === process.pid) return;
-    if (!(await alive(holder))) {
-      await rm(path, { force: true });
-      continue;
-    }
-    if (Date.now() > deadline) throw new Error(`another run of this suite (pid ${holder}) holds ${path}`);
-    await sleep(500);
-  }
-}
-
-async function releaseLock(path: string): Promise<void> {
-  const holder = Number((await readFile(path, 'utf8').catch(() => '')).trim());
-  if (holder === process.pid) await rm(path, { force: true });
-}
 
 async function namespaces(): Promise<Set<string>> {
   const r = await run('ip', ['netns', 'list']);
@@ -69,7 +37,7 @@ export class KernelLab {
     const tag = `bk-${suite}`;
     const lanNs = `pcl-${tag}-lan`;
     const lock = `/run/pcl-${tag}.lock`;
-    await acquireLock(lock);
+    await acquireSuiteLock(lock);
     let lab: Lab | undefined;
     try {
       if ((await namespaces()).has(lanNs)) await run('ip', ['netns', 'del', lanNs]);
@@ -97,7 +65,7 @@ export class KernelLab {
     } catch (err) {
       await run('ip', ['netns', 'del', lanNs]).catch(() => undefined);
       await lab?.destroy().catch(() => undefined);
-      await releaseLock(lock);
+      await releaseSuiteLock(lock);
       throw err;
     }
   }
@@ -145,7 +113,7 @@ export class KernelLab {
     const errors: string[] = [];
     if ((await namespaces()).has(this.lanNs)) await run('ip', ['netns', 'del', this.lanNs]).catch((e: Error) => errors.push(e.message));
     await this.lab.destroy().catch((e: Error) => errors.push(e.message));
-    await releaseLock(this.lock);
+    await releaseSuiteLock(this.lock);
     if (errors.length) throw new Error(`kernel lab teardown: ${errors.join('; ')}`);
   }
 }
