@@ -2,6 +2,7 @@ export * from './i18n/text.js';
 export * from './framing/types.js';
 export * from './nflog/types.js';
 export * from './net/geo.js';
+export * from './net/mmdb.js';
 export * from './net/address-class.js';
 export * from './framing/frame.js';
 export * from './net/protocols.js';
