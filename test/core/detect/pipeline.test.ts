@@ -92,7 +92,8 @@ describe('detect/pipeline', () => {
       assert.equal(a.ports, 17);
       assert.equal(a.hosts, 1);
       assert.deepEqual(a.kinds, ['syn']);
-      assert.deepEqual(a.shapes, ['vertical']);
+      // 17 ports in seconds crosses the day's threshold (12) as well: every threshold crossed is listed
+      assert.deepEqual(a.shapes, ['long', 'vertical']);
       assert.deepEqual(a.interfaces, ['ens2']);
       assert.equal(new Date(a.first).toISOString(), '2026-09-30T10:09:23.000Z');
       const b = byIp.get('127.0.0.2');
@@ -123,8 +124,21 @@ describe('detect/pipeline', () => {
       assert.equal(m.lines, 22);
       assert.equal(m.first, 0);
       assert.equal(m.last, 10 * 3_600_000 + 11_000);
-      assert.equal(m.ports, 12);
+      // both episodes fall within the long horizon (a day), which counts their ports together
+      assert.equal(m.ports, 22);
       assert.deepEqual(m.kinds, ['fin', 'syn']);
+      assert.deepEqual(m.shapes, ['long', 'stealth', 'vertical']);
+    });
+
+    it('without the long horizon, the larger episode is the floor', () => {
+      const d = new Detector({ scan: { longPorts: 0, longHosts: 0 } });
+      const out: Finding[] = [];
+      for (let i = 0; i < 10; i++) out.push(...d.push(ev({ time: i * 1000, dpt: 100 + i })));
+      for (let i = 0; i < 12; i++) out.push(...d.push(ev({ time: 10 * 3_600_000 + i * 1000, dpt: 200 + i, tcpFlags: ['FIN'] })));
+      out.push(...d.flush());
+      const [m] = mergeFindings(out);
+      assert.ok(m && isPortScan(m));
+      assert.equal(m.ports, 12);
       assert.deepEqual(m.shapes, ['stealth', 'vertical']);
     });
   });

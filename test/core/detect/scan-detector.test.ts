@@ -128,7 +128,7 @@ describe('detect/scan-detector', () => {
     });
 
     it('does not add up a slow walk of ports across windows', () => {
-      const d = new ScanDetector({ slowPorts: 0 });
+      const d = new ScanDetector({ slowPorts: 0, longPorts: 0 });
       for (let i = 0; i < 30; i++) d.push(ev({ time: i * 7_000, dpt: 1000 + i }));
       assert.deepEqual(d.flush(), []);
     });
@@ -159,13 +159,14 @@ describe('detect/scan-detector', () => {
       for (let i = 0; i < 20; i++) d.push(ev({ time: i * 25_000, dpt: 2000 + i }));
       const [f] = d.flush();
       assert.ok(f);
-      assert.deepEqual(f.shapes, ['slow']);
+      // 20 ports are past the day's threshold too
+      assert.deepEqual(f.shapes, ['long', 'slow']);
       assert.equal(f.ports, 20);
       assert.match(f.why.en, /rate-limited/);
     });
 
     it('can be switched off', () => {
-      const d = new ScanDetector({ slowPorts: 0 });
+      const d = new ScanDetector({ slowPorts: 0, longPorts: 0 });
       for (let i = 0; i < 20; i++) d.push(ev({ time: i * 25_000, dpt: 2000 + i }));
       assert.deepEqual(d.flush(), []);
     });

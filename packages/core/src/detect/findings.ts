@@ -16,9 +16,10 @@ export type ScanKind = TcpProbe | 'tcp' | 'udp' | 'sctp' | 'icmp' | 'icmp-sweep'
 
 /**
  * Which threshold a scan crossed: many ports (vertical), many hosts on one port (horizontal), a few NULL/FIN/Xmas
- * probes (stealth, hostile on their own), or many ports over the long horizon of a rate-limited log (slow).
+ * probes (stealth, hostile on their own), many ports over the hour of a rate-limited log (slow), or many ports or
+ * hosts over a day from a patient scanner (long).
  */
-export type ScanShape = 'vertical' | 'horizontal' | 'stealth' | 'slow';
+export type ScanShape = 'vertical' | 'horizontal' | 'stealth' | 'slow' | 'long';
 
 interface FindingBase {
   readonly rule: FindingRule;
@@ -50,6 +51,12 @@ export interface PortScanFinding extends FindingBase {
   readonly capped: boolean;
   /** Up to 16 of the ports, ascending, for a reader's eye (not the full list). */
   readonly portSample: readonly number[];
+  /**
+   * IPv6 sources are counted per /64 (one host may use any address in it): the /64, and how many addresses of it
+   * were heard. `source` is the first of them. Absent for IPv4.
+   */
+  readonly network?: string;
+  readonly addresses?: number;
 }
 
 export interface SpoofFinding extends FindingBase {
@@ -98,6 +105,7 @@ function mergeTwo(a: Finding, b: Finding): Finding {
       hosts: Math.max(a.hosts, b.hosts),
       capped: a.capped || b.capped,
       portSample,
+      ...(a.addresses !== undefined || b.addresses !== undefined ? { addresses: Math.max(a.addresses ?? 0, b.addresses ?? 0) } : {}),
     };
   }
   return { ...later, lines, first, last, interfaces };
@@ -111,7 +119,8 @@ function mergeTwo(a: Finding, b: Finding): Finding {
 export function mergeFindings(findings: readonly Finding[]): Finding[] {
   const byKey = new Map<string, Finding>();
   for (const f of findings) {
-    const key = `${f.rule} ${f.source}`;
+    // an IPv6 scan is one per /64, whichever of its addresses opened each episode
+    const key = `${f.rule} ${isPortScan(f) && f.network !== undefined ? f.network : f.source}`;
     const seen = byKey.get(key);
     byKey.set(key, seen ? mergeTwo(seen, f) : f);
   }

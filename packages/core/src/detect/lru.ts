@@ -67,6 +67,11 @@ export class LruMap<V> {
     for (let n = this.oldestNode; n; n = n.newer) yield n.value;
   }
 
+  /** Least recently used first, with keys. */
+  *entries(): IterableIterator<[key: string, value: V]> {
+    for (let n = this.oldestNode; n; n = n.newer) yield [n.key, n.value];
+  }
+
   clear(): void {
     this.nodes.clear();
     this.oldestNode = this.newestNode = undefined;

@@ -1,5 +1,6 @@
 import type { DetectEvent } from './event.js';
 import type { Finding } from './findings.js';
+import type { LongHorizonSnapshot } from './long-horizon.js';
 import { NoiseClassifier, NOISE_REASONS, type NoiseConfig, type NoiseReason } from './noise.js';
 import { ScanDetector, type ScanConfig, type ScanStats } from './scan-detector.js';
 import { SpoofDetector, type SpoofConfig, type SpoofStats } from './spoof.js';
@@ -61,6 +62,16 @@ export class Detector {
     return [...this.spoof.flush().sort(byFirst), ...this.scan.flush().sort(byFirst)];
   }
 
+  /** The long-horizon scan counts, for the next run (`restore`); undefined when that rule is off. */
+  snapshot(): LongHorizonSnapshot | undefined {
+    return this.scan.snapshot();
+  }
+
+  /** Resumes a previous run's long-horizon counts; before the first `push`. */
+  restore(snapshot: LongHorizonSnapshot): void {
+    this.scan.restore(snapshot);
+  }
+
   /** Open episodes, without closing them. */
   active(): Finding[] {
     return [...this.spoof.active(), ...this.scan.active()];
@@ -77,7 +88,7 @@ export class Detector {
   }
 
   /** Sources with state held right now: the memory bound to watch. */
-  get tracked(): { scan: number; spoof: number } {
-    return { scan: this.scan.tracked, spoof: this.spoof.tracked };
+  get tracked(): { scan: number; long: number; spoof: number } {
+    return { scan: this.scan.tracked, long: this.scan.trackedLong, spoof: this.spoof.tracked };
   }
 }

@@ -2,7 +2,9 @@ import type { Text } from '../i18n/text.js';
 import { describeTcpFlags, type TcpProbe } from '../net/tcp-flags.js';
 import { isAllowedTraffic, type DetectEvent } from './event.js';
 import type { PortScanFinding, ScanKind, ScanShape } from './findings.js';
+import { LongHorizonTracker, type LongHorizonSnapshot } from './long-horizon.js';
 import { LruMap } from './lru.js';
+import { isNetworkKey, sourceKey } from './source-key.js';
 import { TimeWindow } from './window.js';
 
 /**
@@ -29,6 +31,15 @@ export interface ScanConfig {
   readonly slowPorts: number;
   readonly slowWindowMs: number;
   /**
+   * Patient scanners send a probe every few minutes for hours: distinct ports (or hosts) per source over a day
+   * find them, since an ordinary source touches one to three. Kept in bounded memory (`maxLongSources`) and, in
+   * the agent, across cron runs. 0 turns a count off.
+   */
+  readonly longPorts: number;
+  readonly longHosts: number;
+  readonly longWindowMs: number;
+  readonly maxLongSources: number;
+  /**
    * Treat a packet from a service port (< 1024) to an unprivileged port (>= 1024) as a late reply, not a probe,
    * when it cannot open a connection (UDP, TCP ACK / FIN+ACK). Conntrack forgets a flow and the resolver's or the
    * web server's last packets then hit random ephemeral ports: without this, 8.8.8.8 looks like a UDP scanner.
@@ -51,6 +62,10 @@ export const DEFAULT_SCAN_CONFIG: ScanConfig = Object.freeze({
   stealthKinds: Object.freeze(['null', 'fin', 'xmas'] as TcpProbe[]),
   slowPorts: 20,
   slowWindowMs: 3_600_000,
+  longPorts: 12,
+  longHosts: 32,
+  longWindowMs: 86_400_000,
+  maxLongSources: 200_000,
   lateReplies: true,
   maxSources: 50_000,
   maxTargetsPerSource: 4096,
@@ -72,11 +87,15 @@ export function resolveScanConfig(partial: Partial<ScanConfig> = {}): ScanConfig
   positiveInt('stealth', c.stealth, true);
   positiveInt('slowPorts', c.slowPorts, true);
   positiveInt('slowWindowMs', c.slowWindowMs);
+  positiveInt('longPorts', c.longPorts, true);
+  positiveInt('longHosts', c.longHosts, true);
+  positiveInt('longWindowMs', c.longWindowMs);
+  positiveInt('maxLongSources', c.maxLongSources);
   positiveInt('maxSources', c.maxSources);
   positiveInt('maxTargetsPerSource', c.maxTargetsPerSource);
   positiveInt('maxDistinct', c.maxDistinct);
   // A window smaller than a threshold could never hold enough targets to cross it.
-  const needed = Math.max(c.ports, c.hosts, c.stealth, c.slowPorts);
+  const needed = Math.max(c.ports, c.hosts, c.stealth, c.slowPorts, c.longPorts, c.longHosts);
   if (c.maxTargetsPerSource < needed) {
     throw new RangeError(`scan detector: maxTargetsPerSource (${c.maxTargetsPerSource}) is below a threshold (${needed})`);
   }
@@ -131,7 +150,7 @@ function probeOf(e: DetectEvent, lateReplies: boolean): Probe | undefined {
 
 const KINDS: readonly ScanKind[] = ['syn', 'fin', 'xmas', 'null', 'ack', 'maimon', 'invalid', 'tcp', 'udp', 'sctp', 'icmp', 'icmp-sweep', 'other'];
 const KIND_BIT = Object.fromEntries(KINDS.map((k, i) => [k, 1 << i])) as Record<ScanKind, number>;
-const SHAPES: readonly ScanShape[] = ['vertical', 'horizontal', 'stealth', 'slow'];
+const SHAPES: readonly ScanShape[] = ['vertical', 'horizontal', 'stealth', 'slow', 'long'];
 const SHAPE_BIT = Object.fromEntries(SHAPES.map((k, i) => [k, 1 << i])) as Record<ScanShape, number>;
 
 function isIcmpKey(key: number): boolean {
@@ -152,7 +171,13 @@ interface Windows {
 }
 
 interface SourceState {
+  /** What the detector counts against: the address, or an IPv6 source's /64 (see `sourceKey`). */
+  readonly key: string;
+  /** The first address heard (the one a ban names). */
   readonly source: string;
+  /** Other addresses heard in an IPv6 /64 (up to MAX_ADDRESSES), and how many there were in all. */
+  readonly addresses: string[];
+  addressCount: number;
   readonly family: 4 | 6;
   first: number;
   last: number;
@@ -176,6 +201,8 @@ interface SourceState {
 
 /** Interfaces kept per finding; a source seen on more is unusual and the list is for reading. */
 const MAX_INTERFACES = 16;
+/** Addresses of one /64 remembered for the count (beyond it the count is a floor). */
+const MAX_ADDRESSES = 64;
 
 export interface ScanStats {
   /** Events pushed. */
@@ -213,6 +240,7 @@ export interface ScanStats {
 export class ScanDetector {
   readonly config: ScanConfig;
   private readonly sources = new LruMap<SourceState>();
+  private readonly long?: LongHorizonTracker;
   private watermark = -Infinity;
   private readonly idleMs: number;
   private readonly stealthKinds: ReadonlySet<ScanKind>;
@@ -226,6 +254,33 @@ export class ScanDetector {
     this.stealthKinds = new Set<ScanKind>(this.config.stealthKinds);
     const c = this.config;
     this.oneLineCanCross = c.ports === 1 || c.hosts === 1 || c.stealth === 1 || c.slowPorts === 1;
+    if (c.longPorts > 0 || c.longHosts > 0) {
+      this.long = new LongHorizonTracker({
+        ports: c.longPorts,
+        hosts: c.longHosts,
+        windowMs: c.longWindowMs,
+        maxSources: c.maxLongSources,
+        maxPerSource: c.maxTargetsPerSource,
+      });
+    }
+  }
+
+  /**
+   * The long-horizon counts, for the next run to resume (see `LongHorizonTracker.snapshot`). Unaffected by
+   * `flush`: the end of one input is not the end of a patient scan. Undefined when the rule is off.
+   */
+  snapshot(): LongHorizonSnapshot | undefined {
+    return this.long?.snapshot();
+  }
+
+  /** Resumes the long-horizon counts of a previous run; call before the first `push`. */
+  restore(snapshot: LongHorizonSnapshot): void {
+    this.long?.restore(snapshot);
+  }
+
+  /** Sources followed by the long-horizon rule (bounded by `maxLongSources`). */
+  get trackedLong(): number {
+    return this.long?.tracked ?? 0;
   }
 
   /** Sources currently tracked (bounded by `maxSources`). */
@@ -256,12 +311,17 @@ export class ScanDetector {
     }
     this.stats.probes++;
 
-    let s = this.sources.get(src);
-    if (s) this.sources.touch(src);
+    const key = sourceKey(src);
+    let s = this.sources.get(key);
+    if (s) this.sources.touch(key);
     else {
       if (this.sources.size >= this.config.maxSources) this.evictOldest(closed);
-      s = this.newState(src, t);
-      this.sources.set(src, s);
+      s = this.newState(key, src, t);
+      this.sources.set(key, s);
+    }
+    if (src !== s.source && !s.addresses.includes(src)) {
+      s.addressCount++;
+      if (s.addresses.length < MAX_ADDRESSES) s.addresses.push(src);
     }
     this.record(s, e, probe, t);
     return closed;
@@ -309,9 +369,12 @@ export class ScanDetector {
     s.kinds |= KIND_BIT[probe.kind];
     const dst = e.dst ?? '';
     const stealth = c.stealth > 0 && this.stealthKinds.has(probe.kind);
+    // every probe, the first included, goes to the long horizon: it must outlive this source's short state
+    const longCrossed = this.long?.add(s.key, probe.key, dst, t) ?? false;
+    if (longCrossed) s.shapes |= SHAPE_BIT.long;
     if (!s.win) {
       // Internet background radiation is mostly one packet per source: hold it inline, build windows on the second.
-      if (Number.isNaN(s.pendingT) && !this.oneLineCanCross) {
+      if (Number.isNaN(s.pendingT) && !this.oneLineCanCross && !longCrossed) {
         s.pendingKey = probe.key;
         s.pendingDst = dst;
         s.pendingT = t;
@@ -373,9 +436,12 @@ export class ScanDetector {
     }
   }
 
-  private newState(source: string, t: number): SourceState {
+  private newState(key: string, source: string, t: number): SourceState {
     return {
+      key,
       source,
+      addresses: [],
+      addressCount: 1,
       family: source.includes(':') ? 6 : 4,
       first: t,
       last: t,
@@ -413,28 +479,45 @@ export class ScanDetector {
     const kinds = KINDS.filter((k) => s.kinds & KIND_BIT[k]).sort();
     const shapes = SHAPES.filter((k) => s.shapes & SHAPE_BIT[k]).sort();
     const allPorts = s.allPorts ?? new Set<number>();
-    const portSample = [...allPorts]
+    let ports = allPorts.size;
+    let hosts = s.allHosts?.size ?? 0;
+    let first = s.first;
+    let capped = s.capped;
+    let keys: Iterable<number> = allPorts;
+    // a long-horizon finding's evidence reaches back before this episode: the tracker holds it
+    const long = s.shapes & SHAPE_BIT.long ? this.long?.view(s.key) : undefined;
+    if (long) {
+      if (long.ports > ports) {
+        ports = long.ports;
+        keys = long.portKeys;
+      }
+      hosts = Math.max(hosts, long.hosts);
+      first = Math.min(first, long.first);
+      capped ||= long.capped;
+    }
+    const portSample = [...keys]
       .map((k) => k % 65536)
       .sort((a, b) => a - b)
       .filter((p, i, a) => i === 0 || a[i - 1] !== p)
       .slice(0, 16);
-    const ports = allPorts.size;
-    const hosts = s.allHosts?.size ?? 0;
+    const network = isNetworkKey(s.key) ? { network: s.key, addresses: s.addressCount } : {};
+    const label = isNetworkKey(s.key) && s.addressCount > 1 ? `${s.key} (${s.addressCount} addresses, first ${s.source})` : s.source;
     return Object.freeze({
       rule: 'port-scan',
       source: s.source,
+      ...network,
       family: s.family,
       lines: s.lines,
-      first: s.first,
+      first,
       last: s.last,
       interfaces: Object.freeze([...s.interfaces].sort()),
       kinds: Object.freeze(kinds),
       shapes: Object.freeze(shapes),
       ports,
       hosts,
-      capped: s.capped,
+      capped,
       portSample: Object.freeze(portSample),
-      why: explainScan(s.source, ports, hosts, s.last - s.first, kinds, shapes, s.capped, this.config),
+      why: explainScan(label, ports, hosts, s.last - first, kinds, shapes, capped, this.config),
     });
   }
 }
@@ -513,6 +596,15 @@ function explainScan(
           en: `${c.slowPorts} or more ports within ${sw.en} (a rate-limited log shows a scan as a trickle)`,
           ja: `${sw.ja}以内に ${c.slowPorts} ポート以上 (ログの流量制限でスキャンは少しずつしか記録されない)`,
         };
+      case 'long': {
+        const lw = formatDuration(c.longWindowMs);
+        const en = [c.longPorts > 0 ? `${c.longPorts} or more ports` : '', c.longHosts > 0 ? `${c.longHosts} or more hosts` : ''].filter(Boolean);
+        const ja = [c.longPorts > 0 ? `${c.longPorts} ポート以上` : '', c.longHosts > 0 ? `${c.longHosts} ホスト以上` : ''].filter(Boolean);
+        return {
+          en: `${en.join(' or ')} within ${lw.en} (a patient scan, a few probes an hour)`,
+          ja: `${lw.ja}以内に${ja.join('または')} (時間をかけた低速スキャン)`,
+        };
+      }
     }
   });
   return {
