@@ -76,7 +76,7 @@ describe('config: schema, example and CONFIG.md stay true', () => {
       assert.ok(row, `CONFIG.md has a table row for ${path}`);
       if (!('default' in node)) continue;
       const d = node.default;
-      const text = Array.isArray(d) ? `[${d.join(', ')}]` : String(d);
+      const text = Array.isArray(d) ? `[${d.join(', ')}]` : d === '' ? '""' : String(d);
       assert.ok(row.includes(`\`${text}\``), `CONFIG.md gives ${path}'s default as \`${text}\`: ${row}`);
     }
   });

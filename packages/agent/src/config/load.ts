@@ -27,6 +27,8 @@ import {
   type SystemFacts,
 } from './system.js';
 import { formatDuration, parseCidr, parseDuration, suggest } from './values.js';
+import { shareSettings, type RawShare } from './share.js';
+import type { ShareSettings } from '../share/settings.js';
 
 export { DEFAULT_CONFIG_PATH } from './schema.js';
 
@@ -98,6 +100,8 @@ export interface FileSettings {
   /** The state directory. */
   readonly state: string;
   readonly start: StartPosition;
+  /** Sharing bans through Redis; undefined: off (no `share.redis`). */
+  readonly share?: ShareSettings;
   /** Sentences worth showing with --verbose: what was assumed, adjusted or found odd (never an error). */
   readonly notes: readonly string[];
 }
@@ -301,7 +305,17 @@ function patternMessage(kind: PatternKind | undefined, value: unknown): string {
     case 'table':
       return `${v} cannot be an nftables table name (a letter or _ first, then letters, digits or _; at most 31 characters)`;
     case 'absolutePath':
+    case 'optionalPath':
       return `${v} is not an absolute path (cron and systemd start in /, so a relative one would be a surprise)`;
+    case 'envName':
+      return `${v} is not an environment variable name (letters, digits and _, not a digit first)`;
+    case 'node':
+    case 'optionalNode':
+      return `${v} is not a node name (a letter or digit first, then letters, digits, . _ or -; at most 64 characters)`;
+    case 'trust':
+      return `${v} is neither * nor a node name (a letter or digit first, then letters, digits, . _ or -)`;
+    case 'prefix':
+      return `${v} cannot be a key prefix (letters, digits, _ . : or -; no braces or spaces; at most 64 characters)`;
     default:
       return `${v} does not have the expected form`;
   }
@@ -419,6 +433,7 @@ interface RawConfig {
   };
   state?: string;
   start?: StartPosition;
+  share?: RawShare;
 }
 
 /**
@@ -573,6 +588,8 @@ export function checkConfigText(text: string, file: string): FileSettings {
     issue(['detect', 'spoof', 'guard'], 'the standing anti-spoofing guard needs backend ipset or nftables (the firewalld backend has no guard); set it to false or change backend.type');
   }
 
+  const share = shareSettings(raw.share, duration, issue, notes);
+
   if (issues.length > 0) throw new ConfigError(issues);
 
   return {
@@ -585,6 +602,7 @@ export function checkConfigText(text: string, file: string): FileSettings {
     backend,
     state: raw.state ?? D.state,
     start: raw.start ?? D.start,
+    ...(share !== undefined && { share }),
     notes,
   };
 }

@@ -1,4 +1,5 @@
 import { NOISE_REASONS } from '@portcullis/core';
+import { NODE_PATTERN, PREFIX_PATTERN, SHARE_DEFAULTS } from '../share/settings.js';
 
 /**
  * The configuration's JSON Schema (draft-07) as a TypeScript value.
@@ -69,6 +70,8 @@ export const CONFIG_DEFAULTS = {
   },
   state: '/var/lib/portcullis',
   start: 'end' as StartPosition,
+  // empty strings: not set (no URL: sharing is off; no node name: the host name)
+  share: { redis: '', password_file: '', password_env: '', node: '', ...SHARE_DEFAULTS },
 } as const;
 
 /** A JSON Schema node, only as far as this file uses it. */
@@ -106,6 +109,12 @@ export const PATTERNS = {
   setName: '^[A-Za-z_][A-Za-z0-9_.-]{0,30}$',
   table: '^[A-Za-z_][A-Za-z0-9_]{0,30}$',
   absolutePath: '^/',
+  optionalPath: '^(/.*)?$',
+  envName: '^([A-Za-z_][A-Za-z0-9_]*)?$',
+  node: NODE_PATTERN,
+  optionalNode: `^(${NODE_PATTERN.slice(1, -1)})?$`,
+  prefix: PREFIX_PATTERN,
+  trust: `^(\\*|${NODE_PATTERN.slice(1, -1)})$`,
 } as const;
 
 export type PatternKind = keyof typeof PATTERNS;
@@ -281,5 +290,49 @@ export const CONFIG_SCHEMA: SchemaNode = {
       enum: [...START_POSITIONS],
       default: D.start,
     },
+    share: section('Sharing bans across servers through Redis or Valkey. Off unless redis is set.', {
+      redis: {
+        type: 'string',
+        description:
+          'redis://user:password@host:6379/0, or rediss:// for TLS. Empty: sharing is off. The password may instead come from password_file or password_env; it is never printed.',
+        default: D.share.redis,
+        examples: ['redis://portcullis@redis.example.net:6379/0'],
+      },
+      password_file: {
+        type: 'string',
+        description: 'A file whose first line is the Redis password (wins over password_env and the URL). An absolute path; empty: none.',
+        pattern: PATTERNS.optionalPath,
+        default: D.share.password_file,
+      },
+      password_env: {
+        type: 'string',
+        description: 'The name of an environment variable holding the Redis password (wins over the URL). Empty: none.',
+        pattern: PATTERNS.envName,
+        default: D.share.password_env,
+      },
+      prefix: {
+        type: 'string',
+        description: 'Key prefix: the keys are {prefix}:stream and {prefix}:live (one Cluster slot). Servers sharing bans use the same prefix.',
+        pattern: PATTERNS.prefix,
+        default: D.share.prefix,
+      },
+      node: {
+        type: 'string',
+        description: 'This server’s name in the fleet (what other servers’ trust lists name). Empty: the host name.',
+        pattern: PATTERNS.optionalNode,
+        default: D.share.node,
+      },
+      publish: bool('Send this server’s new bans and unbans to the fleet.', D.share.publish),
+      subscribe: bool('Apply the bans and unbans of the other servers.', D.share.subscribe),
+      trust: {
+        type: 'array',
+        description: 'Whose bans are applied here: node names, or * for every node.',
+        items: { type: 'string', description: 'A node name, or * for every node.', pattern: PATTERNS.trust },
+        uniqueItems: true,
+        default: D.share.trust,
+      },
+      timeout: ref('duration', 'Connect and command timeout: past it, the run goes on without the fleet and says so.', D.share.timeout),
+      stream_max: int('The stream’s cap (XADD MAXLEN ~): entries kept for servers that read late.', 1000, 100_000_000, D.share.stream_max),
+    }),
   },
 };

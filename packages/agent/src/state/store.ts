@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { writeSynced } from '../synced-file.js';
 import type { AddressFamily, BanKind } from '../backends/backend.js';
 import { cursorProblem, type SourceCursor } from '../sources/cursor.js';
+import { fleetToJson, parseFleetState, type FleetState } from '../share/fleet-state.js';
 
 /** Where the agent keeps its state unless the config says otherwise. */
 export const DEFAULT_STATE_DIR = '/var/lib/portcullis';
@@ -41,6 +42,8 @@ export interface State {
   carry: string[];
   /** The last run that finished, for `status`. */
   lastRun?: RunRecord;
+  /** Sharing bans through Redis: cursor, outbox, counters (share/fleet-state.ts says why they live here). */
+  fleet?: FleetState;
 }
 
 /** What `status` shows about the last run. */
@@ -251,6 +254,7 @@ export function serializeState(state: State, now: number): string {
     cursors: Object.fromEntries(state.cursors),
     carry: state.carry,
     ...(state.lastRun ? { lastRun: state.lastRun } : {}),
+    ...(state.fleet ? { fleet: fleetToJson(state.fleet) } : {}),
   })}\n`;
 }
 
@@ -309,6 +313,11 @@ export function parseState(text: string, file: string): State {
       fail('"lastRun" needs a time "at" and whole numbers lines, firewallLines, findings, applied');
     }
     state.lastRun = { at: v!.at as number, lines: v!.lines as number, firewallLines: v!.firewallLines as number, findings: v!.findings as number, applied: v!.applied as number };
+  }
+  if (r.fleet !== undefined) {
+    const f = parseFleetState(r.fleet);
+    if (typeof f === 'string') fail(`"fleet" ${f}`);
+    state.fleet = f as FleetState;
   }
   return state;
 }

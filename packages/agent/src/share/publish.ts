@@ -1,0 +1,31 @@
+/**
+ * Sends the outbox in one round trip: per item an `XADD` (capped with `MAXLEN ~`, which lets Redis trim whole
+ * nodes of the stream cheaply) and the live view's update (`ZADD GT`: of two bans of one address the later end
+ * stays; `ZREM` for an unban), then one prune of the bans that ended.
+ */
+import { ErrorReply } from 'redis';
+import { FleetError, type FleetClient } from './connection.js';
+import { encodeEntry } from './entry.js';
+import type { OutboxItem } from './fleet-state.js';
+import type { FleetKeys } from './keys.js';
+
+/** Publishes `items` (bans that ended meanwhile are dropped); returns how many entries went out. */
+export async function sendOutbox(
+  client: FleetClient,
+  keys: FleetKeys,
+  items: readonly OutboxItem[],
+  opts: { node: string; now: number; streamMax: number },
+): Promise<number> {
+  const live = items.filter((i) => i.op === 'unban' || (i.until ?? 0) > opts.now);
+  if (!live.length) return 0;
+  const commands: string[][] = [];
+  for (const item of live) {
+    commands.push(['XADD', keys.stream, 'MAXLEN', '~', String(opts.streamMax), '*', ...encodeEntry(item, opts.node)]);
+    commands.push(item.op === 'ban' ? ['ZADD', keys.live, 'GT', String(item.until), item.address] : ['ZREM', keys.live, item.address]);
+  }
+  commands.push(['ZREMRANGEBYSCORE', keys.live, '-inf', String(opts.now)]);
+  const replies = await client.batch(commands);
+  const failed = replies.find((r): r is ErrorReply => r instanceof ErrorReply);
+  if (failed) throw new FleetError(`Redis refused a write: ${failed.message.split('\n')[0]}`, 'refused');
+  return live.length;
+}

@@ -1,0 +1,153 @@
+/**
+ * Reads what the fleet said since this node's cursor. One round trip in the usual case: `XINFO STREAM` (where the
+ * stream ends, and whether entries past our cursor were trimmed away) together with the first `XREAD` after the
+ * cursor; more `XREAD`s only while full pages come back.
+ *
+ * A node without a cursor (its first contact), or one whose unread entries were trimmed by the cap, reads the live
+ * view instead of the history it cannot have: the sorted set of bans still running. The stream's end is read
+ * before the live view, on the same connection, so nothing falls between the two: an entry added after is read
+ * next time (applying a ban twice is harmless).
+ */
+import { ErrorReply } from 'redis';
+import { FleetError, type FleetClient, type Reply } from './connection.js';
+import { checkAddress, checkUntil, readEntry, type FleetOp } from './entry.js';
+import type { FleetKeys } from './keys.js';
+import { compareIds, isStreamId } from './stream-id.js';
+
+export interface Pulled {
+  /** In the order to apply them: the live view first, then the stream. */
+  readonly ops: FleetOp[];
+  /** Where the next read starts. */
+  readonly cursor: string;
+  /** Stream entries refused, with why (and their writer when it could be read). */
+  readonly skipped: Array<{ id: string; problem: string; node?: string }>;
+  /** Whether the live view was read (first contact, or a gap in the history). */
+  readonly live: boolean;
+  /** Writers seen, with the time of their newest entry (from its ID). */
+  readonly nodes: Map<string, number>;
+  readonly notes: string[];
+}
+
+export interface PullOptions {
+  readonly cursor?: string;
+  readonly now: number;
+  /** The live view carries no writer: it is used only when every node is trusted. */
+  readonly liveAllowed: boolean;
+  /** Entries per XREAD. */
+  readonly page?: number;
+  /** At most this many entries per call; the rest waits for the next (the cursor stops where reading stopped). */
+  readonly maxRead?: number;
+}
+
+/** Live bans read at most: bounds a late joiner's memory against a flooded set. */
+export const MAX_LIVE = 500_000;
+
+export async function pull(client: FleetClient, keys: FleetKeys, o: PullOptions): Promise<Pulled> {
+  const page = o.page ?? 10_000;
+  const maxRead = o.maxRead ?? 200_000;
+  const ops: FleetOp[] = [];
+  const skipped: Array<{ id: string; problem: string; node?: string }> = [];
+  const nodes = new Map<string, number>();
+  const notes: string[] = [];
+  const info = ['XINFO', 'STREAM', keys.stream];
+  let cursor = o.cursor;
+  let live = false;
+  let entries: Reply | ErrorReply = null;
+
+  if (cursor === undefined) {
+    const [i, view] = await client.batch(o.liveAllowed ? [info, liveRange(keys, o.now)] : [info]);
+    const end = streamInfo(i);
+    if (o.liveAllowed) {
+      cursor = end.last;
+      live = true;
+      ops.push(...liveOps(view, o.now));
+    } else {
+      // only named nodes are trusted and the live view does not say who banned: read the history there is
+      cursor = '0-0';
+      notes.push('first contact: reading the stream from its start (the live view is not used when share.trust names nodes)');
+    }
+  }
+  if (!live) {
+    const [i, first] = await client.batch([info, xread(keys, cursor, page)]);
+    const end = streamInfo(i);
+    entries = first ?? null;
+    if (end.maxDeleted !== undefined && cursor !== '0-0' && compareIds(end.maxDeleted, cursor) > 0) {
+      // entries after our cursor were trimmed by the cap: what they said is in the live view, if anywhere
+      if (o.liveAllowed) {
+        const [view] = await client.batch([liveRange(keys, o.now)]);
+        ops.push(...liveOps(view, o.now));
+        live = true;
+        notes.push(`entries after ${cursor} were trimmed from the stream before this node read them: read the live view instead`);
+      } else notes.push(`entries after ${cursor} were trimmed from the stream before this node read them (raise share.stream_max, or run more often)`);
+    }
+    let read = 0;
+    for (;;) {
+      const list = streamEntries(entries, keys.stream);
+      for (const [id, fields] of list) {
+        cursor = id;
+        const r = readEntry(fields, o.now);
+        const at = Number(id.split('-')[0]);
+        if (r.ok) {
+          ops.push(r.value);
+          if (!nodes.has(r.value.node) || at > nodes.get(r.value.node)!) nodes.set(r.value.node, at);
+        } else skipped.push({ id, problem: r.problem, ...(r.node !== undefined && { node: r.node }) });
+      }
+      read += list.length;
+      if (list.length < page || read >= maxRead) break;
+      [entries] = await client.batch([xread(keys, cursor, page)]);
+    }
+  }
+  return { ops, cursor: cursor ?? '0-0', skipped, live, nodes, notes };
+}
+
+function xread(keys: FleetKeys, after: string, count: number): string[] {
+  return ['XREAD', 'COUNT', String(count), 'STREAMS', keys.stream, after];
+}
+
+function liveRange(keys: FleetKeys, now: number): string[] {
+  return ['ZRANGE', keys.live, `(${now}`, '+inf', 'BYSCORE', 'LIMIT', '0', String(MAX_LIVE), 'WITHSCORES'];
+}
+
+/** The stream's last ID and the highest trimmed one (Redis 7.0 and later); an absent stream ends at 0-0. */
+function streamInfo(reply: Reply | ErrorReply | undefined): { last: string; maxDeleted?: string } {
+  if (reply instanceof ErrorReply) {
+    if (/no such key/i.test(reply.message)) return { last: '0-0' };
+    throw new FleetError(`Redis refused XINFO STREAM: ${reply.message.split('\n')[0]}`, 'refused');
+  }
+  const flat = Array.isArray(reply) ? reply : [];
+  const get = (name: string): Reply | undefined => {
+    const i = flat.indexOf(name);
+    return i >= 0 && i % 2 === 0 ? flat[i + 1] : undefined;
+  };
+  const last = get('last-generated-id');
+  const maxDeleted = get('max-deleted-entry-id');
+  if (!isStreamId(last)) throw new FleetError('Redis answered XINFO STREAM without a last-generated-id (Redis 7.0 or later, or Valkey, is needed)', 'refused');
+  return { last, ...(isStreamId(maxDeleted) && { maxDeleted }) };
+}
+
+/** `[[key, [[id, [f, v, ...]], ...]]]` or null, as XREAD answers in RESP2. */
+function streamEntries(reply: Reply | ErrorReply, stream: string): Array<[string, Reply]> {
+  if (reply instanceof ErrorReply) throw new FleetError(`Redis refused XREAD: ${reply.message.split('\n')[0]}`, 'refused');
+  if (reply === null) return [];
+  const out: Array<[string, Reply]> = [];
+  for (const s of Array.isArray(reply) ? reply : []) {
+    if (!Array.isArray(s) || s[0] !== stream || !Array.isArray(s[1])) continue;
+    for (const e of s[1]) if (Array.isArray(e) && isStreamId(e[0])) out.push([e[0], e[1] ?? null]);
+  }
+  return out;
+}
+
+/** The live view's members as bans; a member that is not a blockable address, or a score out of range, is dropped. */
+function liveOps(reply: Reply | ErrorReply | undefined, now: number): FleetOp[] {
+  if (reply instanceof ErrorReply) throw new FleetError(`Redis refused ZRANGE on the live view: ${reply.message.split('\n')[0]}`, 'refused');
+  const flat = Array.isArray(reply) ? reply : [];
+  const ops: FleetOp[] = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) {
+    const a = checkAddress(typeof flat[i] === 'string' ? (flat[i] as string) : undefined);
+    const score = flat[i + 1];
+    const until = typeof score === 'string' && /^\d{1,16}$/.test(score) ? checkUntil(score, now) : 'bad score';
+    if (typeof a === 'string' || typeof until === 'string') continue;
+    ops.push({ op: 'ban', address: a.address, family: a.family, until, reason: 'from the live view', types: [], node: '*' });
+  }
+  return ops;
+}

@@ -1,0 +1,23 @@
+/**
+ * Redis Stream IDs (`<ms>-<seq>`, both unsigned 64-bit): the fleet cursor is one, kept as text in the state and
+ * compared exactly (BigInt: a millisecond time does not fit a double together with its sequence).
+ */
+const ID = /^(\d{1,20})-(\d{1,20})$/;
+
+export function isStreamId(s: unknown): s is string {
+  return typeof s === 'string' && ID.test(s);
+}
+
+/** Negative, zero or positive as `a` is before, equal to or after `b`. Both must be valid IDs. */
+export function compareIds(a: string, b: string): number {
+  const [am, as] = parts(a);
+  const [bm, bs] = parts(b);
+  if (am !== bm) return am < bm ? -1 : 1;
+  return as === bs ? 0 : as < bs ? -1 : 1;
+}
+
+function parts(id: string): [bigint, bigint] {
+  const m = ID.exec(id);
+  if (!m) throw new Error(`not a stream ID: ${id}`);
+  return [BigInt(m[1]!), BigInt(m[2]!)];
+}
