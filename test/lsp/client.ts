@@ -8,6 +8,7 @@ import {
   ExitNotification,
   InitializedNotification,
   InitializeRequest,
+  LogMessageNotification,
   PublishDiagnosticsNotification,
   RegistrationRequest,
   ShowMessageNotification,
@@ -46,6 +47,8 @@ export class TestClient {
   readonly connection: ProtocolConnection;
   readonly diagnostics = new Map<string, { version?: number; diagnostics: Diagnostic[] }>();
   readonly messages: string[] = [];
+  /** window/logMessage texts (the server's console): warnings that are not worth a pop-up. */
+  readonly logs: string[] = [];
   initializeResult?: InitializeResult;
   private waiters: Waiter[] = [];
   private stderr = '';
@@ -63,6 +66,7 @@ export class TestClient {
       });
     });
     this.connection.onNotification(ShowMessageNotification.type, (p) => this.messages.push(p.message));
+    this.connection.onNotification(LogMessageNotification.type, (p) => this.logs.push(p.message));
     this.connection.onRequest(ConfigurationRequest.type, (p) => p.items.map((i) => (i.section === 'portcullis' ? (this.options.settings ?? {}) : null)));
     this.connection.onRequest(RegistrationRequest.type, () => undefined);
     this.connection.listen();

@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +16,7 @@ import {
   type MarkupContent,
 } from 'vscode-languageserver-protocol/node.js';
 import { frame } from '../../packages/core/src/index.js';
+import { REPORT_REQUEST, type LogReport } from '../../packages/lsp/src/protocol.js';
 import { MEMO } from '../fixtures/memo.js';
 import { TestClient } from './client.js';
 
@@ -77,6 +79,20 @@ describe('lsp over stdio: netfilter-log', function () {
     assert.match(h, /https:\/\/www\.abuseipdb\.com\/check\/89\.248\.166\.153/);
   });
 
+  it('hovers a public source with its country (DB-IP Lite, credited) once the database has loaded', async () => {
+    // the 8 MB database loads in the background after start-up; hovers leave the country out until then
+    const deadline = Date.now() + 10_000;
+    let h = '';
+    while (Date.now() < deadline && !/Country:/.test(h)) {
+      h = text(await hover(at(MEMO_AT[2], 'SRC=', 6)));
+      if (!/Country:/.test(h)) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.match(h, /Country: Netherlands \(NL\)/);
+    assert.match(h, /IP geolocation by DB-IP/);
+    // an unspecified (special-purpose) source has no country to show
+    assert.doesNotMatch(text(await hover(at(MEMO_AT[1], 'SRC=0.0.0.0', 5))), /Country:/);
+  });
+
   it('hovers a private source without a reputation link', async () => {
     const h = text(await hover(at(MEMO_AT[0], 'SRC=', 2)));
     assert.match(h, /153\.121\.33\.75/);
@@ -132,9 +148,37 @@ describe('lsp over stdio: netfilter-log', function () {
 
   it('finds exactly the sample scan report in samples/sample.log', async () => {
     await client.open(SAMPLE_URI, 'log', SAMPLE);
-    const ds = await client.waitForDiagnostics(SAMPLE_URI);
+    // the first publication may come before the pulled settings (wan: eth0) arrive; the one after them counts
+    const ds = await client.waitForDiagnostics(SAMPLE_URI, (d) => sources(d, 'spoofed-source').length > 1);
     assert.deepEqual(sources(ds, 'port-scan').sort(), [...SAMPLE_SCANNERS].sort());
     assert.deepEqual(sources(ds, 'spoofed-source').sort(), [...SAMPLE_SPOOFED].sort());
+  });
+
+  it('answers portcullis/report with what `portcullis scan --json` reports, plus countries', async () => {
+    // the sample is open from the previous test; the report is counted in the server's worker thread
+    const r = await client.connection.sendRequest<LogReport>(REPORT_REQUEST, { uri: SAMPLE_URI, top: 10 });
+    const cli = JSON.parse(execFileSync(process.execPath, [resolve(ROOT, 'packages/agent/bin/portcullis.js'), 'scan', '--json', '--wan', 'eth0', resolve(ROOT, 'samples/sample.log')], { encoding: 'utf8' })) as {
+      lines: number;
+      firewall_lines: number;
+      scanners: { ip: string; ports: number; country?: string }[];
+      spoofed: { ip: string }[];
+      top_sources: { ip: string; lines: number; country?: string }[];
+      countries: { country: string; lines: number }[];
+    };
+    assert.equal(r.lines, cli.lines);
+    assert.equal(r.firewall, cli.firewall_lines);
+    assert.deepEqual(r.scans.map((f) => [f.address, f.ports, f.country]), cli.scanners.map((f) => [f.ip, f.ports, f.country]));
+    assert.deepEqual(r.spoofed.map((f) => f.address).sort(), cli.spoofed.map((f) => f.ip).sort());
+    assert.deepEqual(r.sources.map((s) => [s.address, s.lines, s.country]), cli.top_sources.map((s) => [s.ip, s.lines, s.country]));
+    assert.deepEqual(r.countries.slice(0, 5).map((c) => [c.key, c.lines]), cli.countries.slice(0, 5).map((c) => [c.country, c.lines]));
+    assert.ok(r.scans.every((f) => f.countryName && f.kinds.length > 0 && f.why.length > 0), 'scanners carry country names, scan types and the reason');
+    assert.equal(r.timeline.length, 48);
+    assert.equal(r.timeline.reduce((a, b) => a + b, 0), r.firewall, 'every dated line is in the timeline');
+    assert.match(r.attribution ?? '', /DB-IP/);
+  });
+
+  it('refuses a report for a document that is not an open firewall log', async () => {
+    await assert.rejects(client.connection.sendRequest(REPORT_REQUEST, { uri: 'file:///not/open.log' }), /not an open firewall log/);
   });
 
   it('returns well-formed semantic tokens', async () => {
@@ -213,6 +257,40 @@ describe('lsp over stdio: Japanese', function () {
       assert.match(h, /拒否/);
       const ds = await client.waitForDiagnostics(LOG_URI, (d) => d.some((x) => x.code === 'port-scan'));
       assert.match(ds.find((d) => d.code === 'port-scan')!.message, /ポートスキャン/);
+    } finally {
+      await client.stop();
+    }
+  });
+
+  it('names a broken geo.database in the log and hovers on without a country', async () => {
+    const client = new TestClient({ locale: 'en', settings: { geo: { database: '/nonexistent/country.mmdb' } } });
+    try {
+      await client.initialize();
+      await client.open(LOG_URI, 'netfilter-log', LOG.join('\n'));
+      await client.waitForDiagnostics(LOG_URI);
+      const deadline = Date.now() + 5_000;
+      while (Date.now() < deadline && !client.logs.some((l) => l.includes('/nonexistent/country.mmdb'))) await new Promise((r) => setTimeout(r, 50));
+      assert.ok(client.logs.some((l) => /geo database \/nonexistent\/country\.mmdb: cannot be read/.test(l)), client.logs.join('\n'));
+      const h = text(await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: LOG_URI }, position: at(MEMO_AT[2], 'SRC=', 6) }));
+      assert.match(h, /abuseipdb/);
+      assert.doesNotMatch(h, /Country:/);
+    } finally {
+      await client.stop();
+    }
+  });
+
+  it('names the country in Japanese', async () => {
+    const client = new TestClient({ locale: 'ja' });
+    try {
+      await client.initialize();
+      await client.open(LOG_URI, 'netfilter-log', LOG.join('\n'));
+      const deadline = Date.now() + 10_000;
+      let h = '';
+      while (Date.now() < deadline && !/国:/.test(h)) {
+        h = text(await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: LOG_URI }, position: at(MEMO_AT[2], 'SRC=', 6) }));
+        if (!/国:/.test(h)) await new Promise((r) => setTimeout(r, 100));
+      }
+      assert.match(h, /国: オランダ \(NL\)/);
     } finally {
       await client.stop();
     }

@@ -9,6 +9,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { HoverRequest, type MarkupContent } from 'vscode-languageserver-protocol/node.js';
+import { REPORT_REQUEST, type LogReport } from '../../packages/lsp/src/protocol.js';
 import { TestClient } from '../lsp/client.js';
 
 const EXT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'packages', 'vscode-ext');
@@ -41,6 +42,14 @@ describe('vscode-ext bundles', function () {
       const line = lines.findIndex((l) => l.includes(' SRC='));
       const hover = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line, character: lines[line]!.indexOf(' SRC=') + 2 } });
       assert.match((hover?.contents as MarkupContent).value, /source/i);
+      // the report request, with countries from the database the bundle carries (loaded in the background)
+      let report: LogReport | undefined;
+      for (let i = 0; i < 50 && !report?.attribution; i++) {
+        if (i) await new Promise((r) => setTimeout(r, 100));
+        report = await client.connection.sendRequest<LogReport>(REPORT_REQUEST, { uri });
+      }
+      assert.match(report?.attribution ?? '', /DB-IP/);
+      assert.ok(report!.countries.length > 0 && report!.scans.some((f) => f.country), 'countries for the sources and the scanners');
     } finally {
       assert.equal(await client.stop(), 0);
     }

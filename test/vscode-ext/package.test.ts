@@ -23,6 +23,7 @@ describe('vscode-ext package (.vsix)', function () {
       'extension/LICENSE.txt',
       'extension/package.json',
       'extension/readme.md',
+      'extension/dist/dbip-country.mmdb',
       'extension/dist/diagnostics-worker.js',
       'extension/dist/extension.js',
       'extension/dist/server.js',

@@ -46,3 +46,4 @@ export * from './iptables/values.js';
 export * from './iptables/lint/index.js';
 export * from './net/spoof-guard.js';
 export * from './text/duration.js';
+export * from './report/log-summary.js';

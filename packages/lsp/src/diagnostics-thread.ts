@@ -3,6 +3,7 @@ import type { Diagnostic, TextDocumentContentChangeEvent } from 'vscode-language
 import type { Lang } from '@portcullis/core';
 import type { CachedDocument } from './documents.js';
 import type { FromWorker, ToWorker } from './diagnostics-worker.js';
+import type { ReportCounts } from './report.js';
 import type { ServerSettings } from './settings.js';
 
 /**
@@ -13,6 +14,7 @@ export class DiagnosticsThread {
   private readonly worker: Worker;
   private readonly waiting = new Map<number, () => void>();
   private nextRun = 0;
+  private readonly reports = new Map<number, { resolve: (c: ReportCounts) => void; reject: (e: Error) => void }>();
 
   constructor(
     private readonly onPublish: (uri: string, version: number, diagnostics: Diagnostic[]) => void,
@@ -22,7 +24,12 @@ export class DiagnosticsThread {
     this.worker = new Worker(workerUrl);
     this.worker.on('message', (m: FromWorker) => {
       if (m.type === 'publish') this.onPublish(m.uri, m.version, m.diagnostics);
-      else {
+      else if (m.type === 'report') {
+        const r = this.reports.get(m.id);
+        this.reports.delete(m.id);
+        if (m.counts) r?.resolve(m.counts);
+        else r?.reject(new Error(m.error ?? 'no report'));
+      } else {
         if (m.error) this.onError(`diagnostics of ${m.uri} failed: ${m.error}`);
         this.waiting.get(m.run)?.();
         this.waiting.delete(m.run);
@@ -55,6 +62,15 @@ export class DiagnosticsThread {
     return new Promise((resolve) => {
       this.waiting.set(run, resolve);
       this.post({ type: 'run', uri: doc.uri, version: doc.version, run, lang, settings });
+    });
+  }
+
+  /** The report's counts, worked out in the thread that holds the text (never on the thread that answers hovers). */
+  report(uri: string, settings: ServerSettings, top: number): Promise<ReportCounts> {
+    const id = ++this.nextRun;
+    return new Promise((resolve, reject) => {
+      this.reports.set(id, { resolve, reject });
+      this.post({ type: 'report', uri, id, settings, top });
     });
   }
 

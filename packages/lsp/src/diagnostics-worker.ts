@@ -9,17 +9,20 @@ import type { Diagnostic, TextDocumentContentChangeEvent } from 'vscode-language
 import type { Lang } from '@portcullis/core';
 import { logDiagnostics } from './diagnostics.js';
 import { CachedDocument } from './documents.js';
+import { countReport, type ReportCounts } from './report.js';
 import type { ServerSettings } from './settings.js';
 
 export type ToWorker =
   | { type: 'open'; uri: string; languageId: string; version: number; text: string; now: number }
   | { type: 'change'; uri: string; version: number; changes: TextDocumentContentChangeEvent[] }
   | { type: 'close'; uri: string }
-  | { type: 'run'; uri: string; version: number; run: number; lang: Lang; settings: ServerSettings };
+  | { type: 'run'; uri: string; version: number; run: number; lang: Lang; settings: ServerSettings }
+  | { type: 'report'; uri: string; id: number; settings: ServerSettings; top: number };
 
 export type FromWorker =
   | { type: 'publish'; uri: string; version: number; run: number; diagnostics: Diagnostic[] }
-  | { type: 'done'; uri: string; run: number; error?: string };
+  | { type: 'done'; uri: string; run: number; error?: string }
+  | { type: 'report'; id: number; counts?: ReportCounts; error?: string };
 
 const port = parentPort;
 if (!port) throw new Error('diagnostics-worker.ts runs as a worker thread');
@@ -46,6 +49,9 @@ port.on('message', (m: ToWorker) => {
       current.set(m.uri, m.run);
       void run(m);
       break;
+    case 'report':
+      report(m);
+      break;
   }
 });
 
@@ -63,4 +69,14 @@ async function run(m: Extract<ToWorker, { type: 'run' }>): Promise<void> {
     error = err instanceof Error ? err.message : String(err);
   }
   port!.postMessage({ type: 'done', uri: m.uri, run: m.run, ...(error ? { error } : {}) } satisfies FromWorker);
+}
+
+function report(m: Extract<ToWorker, { type: 'report' }>): void {
+  const doc = docs.get(m.uri);
+  try {
+    if (!doc) throw new Error('the document is not open');
+    port!.postMessage({ type: 'report', id: m.id, counts: countReport(doc, m.settings, m.top) } satisfies FromWorker);
+  } catch (err) {
+    port!.postMessage({ type: 'report', id: m.id, error: err instanceof Error ? err.message : String(err) } satisfies FromWorker);
+  }
 }

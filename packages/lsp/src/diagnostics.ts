@@ -74,7 +74,7 @@ export function findingMessage(f: Finding, lang: Lang): string {
 }
 
 /** Core refuses nonsense thresholds by throwing; a bad editor setting falls back to the defaults instead. */
-function makeDetector(settings: ServerSettings): Detector {
+export function makeDetector(settings: ServerSettings): Detector {
   try {
     return new Detector(detectConfig(settings));
   } catch {

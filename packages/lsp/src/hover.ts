@@ -1,5 +1,7 @@
 import {
   classifyAddress,
+  countryName,
+  DBIP_ATTRIBUTION,
   decodeFields,
   describeTcpFlags,
   explainFieldRow,
@@ -11,6 +13,7 @@ import {
   extensionSpecOf,
   TCP_FLAG_WORDS,
   type DecodedLine,
+  type GeoLookup,
   type Lang,
   type Text,
 } from '@portcullis/core';
@@ -23,6 +26,7 @@ const W = {
   flagSet: { en: 'Flag set', ja: 'フラグの組み合わせ' },
   probe: { en: 'looks like a scanner probe', ja: 'スキャナの探査パケットの特徴' },
   abuse: { en: 'Reputation on AbuseIPDB', ja: 'AbuseIPDB で評判を確認' },
+  country: { en: 'Country', ja: '国' },
   envelope: { en: 'envelope', ja: 'ログの外枠' },
   host: { en: 'host', ja: 'ホスト' },
   uptime: { en: 'seconds since boot', ja: '起動からの秒数' },
@@ -59,7 +63,7 @@ function lineRange(line: number, start: number, end: number): Range {
 }
 
 /** Hover on a firewall log line: the field under the cursor, the prefix, or the envelope. Touches one line only. */
-export function logHover(doc: CachedDocument, pos: Position, lang: Lang): Hover | null {
+export function logHover(doc: CachedDocument, pos: Position, lang: Lang, geo?: GeoLookup): Hover | null {
   const line = doc.decodedAt(pos.line);
   if (!line) return null;
   const off = line.frame.messageOffset;
@@ -88,7 +92,12 @@ export function logHover(doc: CachedDocument, pos: Position, lang: Lang): Hover 
   }
   if ((field.key === 'SRC' || field.key === 'DST') && typeof field.value === 'string') {
     const info = classifyAddress(field.value);
-    if (info?.class === 'public') parts.push(`[${W.abuse[lang]}](${abuseIpdbUrl(info.address)})`);
+    if (info?.class === 'public') {
+      const country = geo?.(info.address)?.country;
+      // the shipped data is CC BY 4.0: the credit goes wherever a country from it is shown (a custom file may differ; crediting it does no harm)
+      if (country) parts.push(`${W.country[lang]}: ${countryName(country, lang)} (${country}) — _${DBIP_ATTRIBUTION}_`);
+      parts.push(`[${W.abuse[lang]}](${abuseIpdbUrl(info.address)})`);
+    }
   }
   const t = line.tokens[index];
   return md(parts.join('\n\n'), lineRange(pos.line, off + t.start, off + t.end));

@@ -6,6 +6,8 @@ import {
   MessageType,
   ShowMessageNotification,
   ProposedFeatures,
+  ResponseError,
+  ErrorCodes,
   TextDocumentSyncKind,
   type Diagnostic,
   type InitializeParams,
@@ -20,6 +22,9 @@ import { iptablesHover, logHover } from './hover.js';
 import { SEMANTIC_LEGEND, semanticTokens } from './semantic-tokens.js';
 import { DEFAULT_SETTINGS, readSettings, resolveLang, sectionOf, type ServerSettings } from './settings.js';
 import { iptablesFolding } from './folding.js';
+import { GeoService } from './geo.js';
+import { REPORT_REQUEST, type LogReport, type ReportParams } from './protocol.js';
+import { finishReport } from './report.js';
 import { documentSymbols } from './symbols.js';
 
 const connection = createConnection(ProposedFeatures.all);
@@ -30,6 +35,7 @@ let locale: string | undefined;
 let canPullConfiguration = false;
 
 const lang = () => resolveLang(settings, locale);
+const geo = new GeoService((message) => connection.console.warn(message));
 
 // log diagnostics run in a worker thread, so hover never waits behind a whole-file pass (diagnostics-worker.ts)
 const thread = new DiagnosticsThread(
@@ -71,12 +77,14 @@ async function refreshSettings(): Promise<void> {
   } catch {
     // a client that announced configuration but fails the request keeps the last settings
   }
+  void geo.configure(settings.geoDatabase);
 }
 
 connection.onInitialize((params: InitializeParams) => {
   locale = params.locale;
   settings = readSettings(sectionOf(params.initializationOptions));
   canPullConfiguration = params.capabilities.workspace?.configuration === true;
+  void geo.configure(settings.geoDatabase);
   return {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -104,7 +112,10 @@ connection.onInitialized(async () => {
 
 connection.onDidChangeConfiguration(async (change) => {
   if (canPullConfiguration) await refreshSettings();
-  else if (change.settings) settings = readSettings(sectionOf(change.settings));
+  else if (change.settings) {
+    settings = readSettings(sectionOf(change.settings));
+    void geo.configure(settings.geoDatabase);
+  }
   for (const d of documents.all()) scheduler.schedule(d.uri);
 });
 
@@ -127,7 +138,7 @@ connection.onDidCloseTextDocument(({ textDocument: t }) => {
 
 connection.onHover(({ textDocument, position }) => {
   const doc = documents.get(textDocument.uri);
-  if (doc?.kind === 'netfilter-log') return logHover(doc, position, lang());
+  if (doc?.kind === 'netfilter-log') return logHover(doc, position, lang(), geo.current);
   if (doc?.kind === 'iptables') return iptablesHover(doc, position, lang());
   return null;
 });
@@ -181,6 +192,15 @@ connection.languages.semanticTokens.onRange(({ textDocument, range }) => {
   const doc = documents.get(textDocument.uri);
   if (!doc || doc.kind === 'other') return { data: [] };
   return { data: semanticTokens(doc, range).data };
+});
+
+connection.onRequest(REPORT_REQUEST, async (params: ReportParams): Promise<LogReport> => {
+  const doc = documents.get(params.uri);
+  if (!doc || doc.kind === 'other') throw new ResponseError(ErrorCodes.InvalidParams, `${params.uri} is not an open firewall log`);
+  if (doc.chars > settings.maxDocumentChars) throw new ResponseError(ErrorCodes.InvalidRequest, tooLargeMessage(doc, { en: 'the report', ja: 'レポート' }, lang(), settings.maxDocumentChars));
+  const top = Math.min(100, Math.max(1, Math.floor(params.top ?? 15)));
+  const counts = await thread.report(doc.uri, settings, top);
+  return finishReport(doc.uri, counts, lang(), geo.current);
 });
 
 connection.listen();

@@ -13,6 +13,8 @@ export interface ServerSettings {
   readonly spoofEnabled: boolean;
   /** Whole-document features (diagnostics, outline) stop past this many characters; hover always works. */
   readonly maxDocumentChars: number;
+  /** A country .mmdb to use instead of the shipped DB-IP Lite one; undefined: the shipped one. */
+  readonly geoDatabase?: string;
 }
 
 export const DEFAULT_SETTINGS: ServerSettings = Object.freeze({ detect: {}, spoofEnabled: true, maxDocumentChars: MAX_DOCUMENT_CHARS });
@@ -56,6 +58,7 @@ export function readSettings(section: unknown): ServerSettings {
   return {
     ...(language ? { language } : {}),
     ...(strings(s.wan) ? { wan: strings(s.wan) } : {}),
+    ...(typeof obj(s.geo).database === 'string' && obj(s.geo).database !== '' ? { geoDatabase: obj(s.geo).database as string } : {}),
     spoofEnabled: spoof.enabled !== false,
     maxDocumentChars: mb !== undefined ? Math.round(mb * 1024 * 1024) : MAX_DOCUMENT_CHARS,
     detect: {

@@ -36,7 +36,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(
     vscode.commands.registerCommand('portcullis.treatAsFirewallLog', treatAsFirewallLog),
     vscode.commands.registerCommand('portcullis.decodeLine', () => decodeLine(context)),
-    vscode.commands.registerCommand('portcullis.showReport', () => showReport(context)),
+    vscode.commands.registerCommand('portcullis.showReport', () => showReport(client)),
     vscode.commands.registerCommand('portcullis.copyBlockCommand', copyBlockCommand),
   );
   await client.start();

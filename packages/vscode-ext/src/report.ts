@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
-import { classifyAddress, ADDRESS_CLASS_NAMES, decodeLine, Detector, isPortScan, scanKindName, toDetectEvent, type Finding, type Lang } from '@portcullis/core';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import type { Lang } from '@portcullis/core';
+import { REPORT_REQUEST, type LogReport, type ReportFinding, type ReportParams, type ReportSource } from '@portcullis/lsp/protocol';
 import { lang } from './commands.js';
 import { escapeHtml, page } from './html.js';
 
@@ -7,104 +9,80 @@ const T = {
   title: { en: 'Firewall log report', ja: 'ファイアウォールログのレポート' },
   lines: { en: 'firewall lines', ja: 'ファイアウォール行' },
   of: { en: 'of', ja: '/' },
+  noise: { en: 'harmless noise', ja: '無害なノイズ' },
   scanners: { en: 'Port scans', ja: 'ポートスキャン' },
   spoofed: { en: 'Spoofed sources', ja: '偽装された送信元' },
   sources: { en: 'Top sources', ja: '上位の送信元' },
+  countries: { en: 'Countries', ja: '国' },
   ports: { en: 'Top destination ports', ja: '上位の宛先ポート' },
   timeline: { en: 'Lines over time', ja: '時間ごとの行数' },
   none: { en: 'none', ja: 'なし' },
+  on: { en: 'on', ja: 'インターフェース' },
+  line: { en: 'line', ja: '行' },
+  linesWord: { en: 'lines', ja: '行' },
+  notLog: { en: 'Portcullis: open a firewall log first (or run "Portcullis: Treat as firewall log").', ja: 'Portcullis: 先にファイアウォールログを開いてください (または「Portcullis: ファイアウォールログとして扱う」)。' },
+  failed: { en: 'Portcullis: no report', ja: 'Portcullis: レポートを作れません' },
 } as const;
 
-interface Report {
-  total: number;
-  firewall: number;
-  findings: Finding[];
-  sources: Array<[string, number]>;
-  ports: Array<[number, number]>;
-  buckets: number[];
-  first?: number;
-  last?: number;
-}
+const abuse = (s: ReportSource): string => (s.class === 'public' ? ` — <a href="https://www.abuseipdb.com/check/${encodeURIComponent(s.address)}">AbuseIPDB</a>` : '');
 
-function top<K>(m: Map<K, number>, n: number): Array<[K, number]> {
-  return [...m].sort((a, b) => b[1] - a[1]).slice(0, n);
-}
+/** Where an address is from, in words: the country for a public one, the class for the rest. */
+const where = (s: ReportSource): string => escapeHtml(s.countryName ? `${s.countryName} (${s.country})` : s.class && s.class !== 'public' ? (s.className ?? s.class) : '');
 
-/** One pass over the document: counts, findings (core's Detector, as the agent's `scan`), times for the chart. */
-export function buildReport(lines: readonly string[], wan: readonly string[] | undefined): Report {
-  const detector = new Detector(wan ? { spoof: { wan: [...wan] } } : {});
-  const findings: Finding[] = [];
-  const sources = new Map<string, number>();
-  const ports = new Map<number, number>();
-  const times: number[] = [];
-  let firewall = 0;
-  for (const text of lines) {
-    const d = decodeLine(text);
-    if (!d) continue;
-    firewall++;
-    if (d.src) sources.set(d.src, (sources.get(d.src) ?? 0) + 1);
-    if (d.dpt !== undefined) ports.set(d.dpt, (ports.get(d.dpt) ?? 0) + 1);
-    if (d.frame.time !== undefined) times.push(d.frame.time);
-    findings.push(...detector.push(toDetectEvent(d)));
-  }
-  findings.push(...detector.flush());
-  let first: number | undefined;
-  let last: number | undefined;
-  for (const t of times) {
-    if (first === undefined || t < first) first = t;
-    if (last === undefined || t > last) last = t;
-  }
-  const buckets = new Array<number>(48).fill(0);
-  if (first !== undefined && last !== undefined) {
-    const span = Math.max(1, last - first);
-    for (const t of times) buckets[Math.min(47, Math.floor(((t - first) / span) * 48))]!++;
-  }
-  return { total: lines.length, firewall, findings, sources: top(sources, 15), ports: top(ports, 15), buckets, first, last };
-}
+const when = (t: number | undefined): string => (t === undefined ? '' : new Date(t).toISOString().replace('T', ' ').slice(0, 19));
 
-const abuse = (a: string): string => `<a href="https://www.abuseipdb.com/check/${encodeURIComponent(a)}">AbuseIPDB</a>`;
-
-function chart(r: Report, l: Lang): string {
-  const max = Math.max(1, ...r.buckets);
+function chart(r: LogReport, l: Lang): string {
+  const n = r.timeline.length;
+  if (!n) return '';
+  const max = Math.max(1, ...r.timeline);
   const w = 8;
   const h = 80;
-  const bars = r.buckets.map((n, i) => `<rect class="bar" x="${i * w}" y="${h - (n / max) * h}" width="${w - 1}" height="${(n / max) * h}"><title>${n}</title></rect>`).join('');
-  const when = (t: number | undefined) => (t === undefined ? '' : new Date(t).toISOString().replace('T', ' ').slice(0, 19));
-  return `<h2>${T.timeline[l]}</h2><svg width="${48 * w}" height="${h + 14}" role="img">${bars}<text class="axis" x="0" y="${h + 12}">${escapeHtml(when(r.first))}</text><text class="axis" x="${48 * w}" y="${h + 12}" text-anchor="end">${escapeHtml(when(r.last))}</text></svg>`;
+  const bars = r.timeline.map((c, i) => `<rect class="bar" x="${i * w}" y="${h - (c / max) * h}" width="${w - 1}" height="${(c / max) * h}"><title>${c}</title></rect>`).join('');
+  return `<h2>${T.timeline[l]}</h2><svg width="${n * w}" height="${h + 14}" role="img">${bars}<text class="axis" x="0" y="${h + 12}">${escapeHtml(when(r.first))}</text><text class="axis" x="${n * w}" y="${h + 12}" text-anchor="end">${escapeHtml(when(r.last))}</text></svg>`;
 }
 
-export function reportHtml(r: Report, l: Lang): string {
-  const scans = r.findings.filter(isPortScan);
-  const spoofs = r.findings.filter((f) => !isPortScan(f));
-  const cls = (a: string) => {
-    const c = classifyAddress(a);
-    return c ? ADDRESS_CLASS_NAMES[c.class][l] : '';
-  };
+function scanItem(f: ReportFinding, l: Lang): string {
+  const place = where(f);
+  return `<li><b>${escapeHtml(f.address)}</b>${place ? ` (${place})` : ''}: ${f.ports} ports, ${f.hosts} hosts, ${escapeHtml(f.kinds.join(', '))}; ${escapeHtml(when(f.first))} → ${escapeHtml(when(f.last))}${abuse(f)}<br><small>${escapeHtml(f.why)}</small></li>`;
+}
+
+function spoofItem(f: ReportFinding, l: Lang): string {
+  return `<li><b>${escapeHtml(f.address)}</b> (${where(f)}) ${T.on[l]} ${escapeHtml(f.interfaces.join(', '))}: ${f.lines} ${f.lines === 1 ? T.line[l] : T.linesWord[l]}<br><small>${escapeHtml(f.why)}</small></li>`;
+}
+
+export function reportHtml(r: LogReport, l: Lang): string {
   const list = (items: string[]) => (items.length ? `<ul>${items.join('')}</ul>` : `<p>${T.none[l]}</p>`);
   return [
-    `<h1>${T.title[l]}</h1><p>${r.firewall} ${T.lines[l]} ${T.of[l]} ${r.total}</p>`,
-    `<h2>${T.scanners[l]} (${scans.length})</h2>`,
-    list(scans.map((f) => `<li><b>${escapeHtml(f.source)}</b>: ${f.ports} ports, ${f.hosts} hosts, ${f.kinds.map((k) => scanKindName(k)[l]).join(', ')} — ${abuse(f.source)}</li>`)),
-    `<h2>${T.spoofed[l]} (${spoofs.length})</h2>`,
-    list(spoofs.map((f) => `<li><b>${escapeHtml(f.source)}</b> (${escapeHtml(cls(f.source))}) on ${escapeHtml(f.interfaces.join(', '))}: ${f.lines} lines</li>`)),
-    `<h2>${T.sources[l]}</h2><table>${r.sources.map(([a, n]) => `<tr><th>${escapeHtml(a)}</th><td>${n}</td><td>${escapeHtml(cls(a))}</td><td>${classifyAddress(a)?.bogon ? '' : abuse(a)}</td></tr>`).join('')}</table>`,
-    `<h2>${T.ports[l]}</h2><table>${r.ports.map(([p, n]) => `<tr><th>${p}</th><td>${n}</td></tr>`).join('')}</table>`,
+    `<h1>${T.title[l]}</h1><p>${r.firewall} ${T.lines[l]} ${T.of[l]} ${r.lines}; ${r.noise} ${T.noise[l]}</p>`,
+    `<h2>${T.scanners[l]} (${r.scans.length})</h2>`,
+    list(r.scans.map((f) => scanItem(f, l))),
+    `<h2>${T.spoofed[l]} (${r.spoofed.length})</h2>`,
+    list(r.spoofed.map((f) => spoofItem(f, l))),
+    `<h2>${T.sources[l]}</h2><table>${r.sources.map((s) => `<tr><th>${escapeHtml(s.address)}</th><td>${s.lines}</td><td>${where(s)}</td><td>${abuse(s)}</td></tr>`).join('')}</table>`,
+    r.countries.length ? `<h2>${T.countries[l]}</h2><table>${r.countries.map((c) => `<tr><th>${escapeHtml(c.name)} (${escapeHtml(c.key)})</th><td>${c.lines}</td></tr>`).join('')}</table>` : '',
+    `<h2>${T.ports[l]}</h2><table>${r.ports.map((p) => `<tr><th>${escapeHtml(p.key)}</th><td>${p.lines}</td></tr>`).join('')}</table>`,
     chart(r, l),
+    r.attribution ? `<p><small>${escapeHtml(r.attribution)}</small></p>` : '',
   ].join('\n');
 }
 
-export function showReport(_context: vscode.ExtensionContext): void {
-  const editor = vscode.window.activeTextEditor;
-  if (!editor) {
-    void vscode.window.showWarningMessage('Portcullis: open a firewall log first.');
+/** The report is worked out by the language server (in its worker thread), never on the extension host. */
+export async function showReport(client: LanguageClient | undefined): Promise<void> {
+  const l = lang();
+  const doc = vscode.window.activeTextEditor?.document;
+  if (!doc || doc.languageId !== 'netfilter-log' || !client) {
+    void vscode.window.showWarningMessage(T.notLog[l]);
     return;
   }
-  const doc = editor.document;
-  const lines: string[] = [];
-  for (let i = 0; i < doc.lineCount; i++) lines.push(doc.lineAt(i).text);
-  const wan = vscode.workspace.getConfiguration('portcullis').get<string[]>('wan');
-  const l = lang();
-  const report = buildReport(lines, wan && wan.length ? wan : undefined);
+  let report: LogReport;
+  try {
+    report = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: T.title[l] }, () =>
+      client.sendRequest<LogReport>(REPORT_REQUEST, { uri: doc.uri.toString() } satisfies ReportParams),
+    );
+  } catch (err) {
+    void vscode.window.showErrorMessage(`${T.failed[l]}: ${err instanceof Error ? err.message : String(err)}`);
+    return;
+  }
   const panel = vscode.window.createWebviewPanel('portcullis.report', `Portcullis: ${doc.fileName.split(/[\\/]/).pop() ?? 'report'}`, vscode.ViewColumn.Beside, { enableScripts: false });
   panel.webview.html = page(panel.webview, T.title[l], reportHtml(report, l));
 }

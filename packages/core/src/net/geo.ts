@@ -9,3 +9,16 @@ export interface GeoInfo {
 }
 
 export type GeoLookup = (address: string) => GeoInfo | undefined;
+
+const names = new Map<string, Intl.DisplayNames>();
+
+/** "Netherlands" / "オランダ" for NL: the runtime's CLDR names, so no table of 250 countries to keep. */
+export function countryName(code: string, lang: 'en' | 'ja'): string {
+  let dn = names.get(lang);
+  if (!dn) names.set(lang, (dn = new Intl.DisplayNames([lang], { type: 'region', fallback: 'code' })));
+  try {
+    return dn.of(code) ?? code;
+  } catch {
+    return code;
+  }
+}

@@ -8,6 +8,9 @@ import type { GeoInfo, GeoLookup } from './geo.js';
  * unusable becomes a GeoDatabaseError that says which file and what is wrong, in one sentence.
  */
 
+/** The credit CC BY 4.0 requires wherever country data from DB-IP's Lite database (the one Portcullis ships) is shown. */
+export const DBIP_ATTRIBUTION = 'IP geolocation by DB-IP (https://db-ip.com), licensed under CC BY 4.0';
+
 /** A database that cannot be used: names the file and says what is wrong with it in one sentence. */
 export class GeoDatabaseError extends Error {
   override readonly name = 'GeoDatabaseError';

@@ -1,0 +1,139 @@
+import type { DetectEvent } from '../detect/event.js';
+
+/**
+ * The counting behind every report of a log (the agent's `scan`, the editor's report): lines, time span, the
+ * busiest sources and destination ports, and lines over time. Fed one event per firewall line, in one pass, in
+ * bounded memory: a log with a million distinct sources must not grow the tallies without end, so a tally stops
+ * admitting new keys at its cap (keys already in it keep counting, which is what a "top N" needs: the loud ones
+ * show up early).
+ */
+export interface LogSummaryOptions {
+  /** Distinct sources tallied at most (default 100,000). */
+  readonly maxSources?: number;
+  /** Distinct port/protocol pairs tallied at most (default 10,000). */
+  readonly maxPorts?: number;
+}
+
+export interface Tally<K> {
+  readonly key: K;
+  readonly lines: number;
+}
+
+export interface SummaryResult {
+  readonly lines: number;
+  readonly firewall: number;
+  readonly other: number;
+  readonly truncated: number;
+  readonly first?: number;
+  readonly last?: number;
+  /** Busiest first; ties by key. */
+  readonly sources: readonly Tally<string>[];
+  /** `443/tcp`, busiest first; ties by key. */
+  readonly ports: readonly Tally<string>[];
+  /** Lines per equal slice of first..last (empty without times). */
+  readonly timeline: readonly number[];
+}
+
+/** Lines are counted per minute: a month-long log is 43,200 keys at most, and any chart resolution can be cut from it. */
+const MINUTE = 60_000;
+
+export class LogSummary {
+  private lines = 0;
+  private firewall = 0;
+  private truncated = 0;
+  private first: number | undefined;
+  private last: number | undefined;
+  private readonly sources = new Map<string, number>();
+  private readonly ports = new Map<string, number>();
+  private readonly perMinute = new Map<number, number>();
+  private readonly maxSources: number;
+  private readonly maxPorts: number;
+
+  constructor(options: LogSummaryOptions = {}) {
+    this.maxSources = options.maxSources ?? 100_000;
+    this.maxPorts = options.maxPorts ?? 10_000;
+  }
+
+  /** A line that is not a firewall line. */
+  other(): void {
+    this.lines++;
+  }
+
+  /** A firewall line, as the detector sees it. */
+  add(e: DetectEvent, truncated = false): void {
+    this.lines++;
+    this.firewall++;
+    if (truncated) this.truncated++;
+    const t = e.time;
+    if (t !== undefined) {
+      if (this.first === undefined || t < this.first) this.first = t;
+      if (this.last === undefined || t > this.last) this.last = t;
+      const m = Math.floor(t / MINUTE);
+      this.perMinute.set(m, (this.perMinute.get(m) ?? 0) + 1);
+    }
+    if (e.src !== undefined) bump(this.sources, e.src, this.maxSources);
+    if (e.dpt !== undefined && e.proto !== undefined) bump(this.ports, `${e.dpt}/${e.proto.toLowerCase()}`, this.maxPorts);
+  }
+
+  /** The figures, with the `top` busiest sources and ports and a timeline of `slices` slices. */
+  result(top = 10, slices = 48): SummaryResult {
+    return {
+      lines: this.lines,
+      firewall: this.firewall,
+      other: this.lines - this.firewall,
+      truncated: this.truncated,
+      ...(this.first !== undefined && { first: this.first, last: this.last }),
+      sources: topOf(this.sources, top),
+      ports: topOf(this.ports, top),
+      timeline: this.timeline(slices),
+    };
+  }
+
+  /** Every source tallied with its lines (for per-country totals, which need a lookup the core does not own). */
+  sourceTallies(): ReadonlyMap<string, number> {
+    return this.sources;
+  }
+
+  private timeline(slices: number): number[] {
+    if (this.first === undefined || this.last === undefined || slices < 1) return [];
+    const out = new Array<number>(slices).fill(0);
+    const from = Math.floor(this.first / MINUTE);
+    const span = Math.max(1, Math.floor(this.last / MINUTE) - from + 1);
+    for (const [m, n] of this.perMinute) out[Math.min(slices - 1, Math.floor(((m - from) / span) * slices))]! += n;
+    return out;
+  }
+}
+
+function bump(m: Map<string, number>, key: string, cap: number): void {
+  const n = m.get(key);
+  if (n !== undefined) m.set(key, n + 1);
+  else if (m.size < cap) m.set(key, 1);
+}
+
+/** The n largest, busiest first, ties by key; one pass with a small sorted buffer, not a sort of every key. */
+export function topOf(m: ReadonlyMap<string, number>, n: number): Tally<string>[] {
+  const out: Tally<string>[] = [];
+  if (n < 1) return out;
+  const before = (a: Tally<string>, b: Tally<string>) => a.lines > b.lines || (a.lines === b.lines && a.key < b.key);
+  for (const [key, lines] of m) {
+    const t = { key, lines };
+    if (out.length === n && !before(t, out[n - 1]!)) continue;
+    let i = out.length < n ? out.length : n - 1;
+    out[i] = t;
+    while (i > 0 && before(out[i]!, out[i - 1]!)) {
+      [out[i - 1], out[i]] = [out[i]!, out[i - 1]!];
+      i--;
+    }
+  }
+  return out;
+}
+
+/** Lines per country of the tallied sources (a lookup the caller owns), busiest first. */
+export function countryTallies(sources: ReadonlyMap<string, number>, countryOf: (address: string) => string | undefined, n: number): Tally<string>[] {
+  const by = new Map<string, number>();
+  for (const [src, lines] of sources) {
+    const c = countryOf(src);
+    if (c) by.set(c, (by.get(c) ?? 0) + lines);
+  }
+  return topOf(by, n);
+}
