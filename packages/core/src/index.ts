@@ -47,3 +47,6 @@ export * from './iptables/lint/index.js';
 export * from './net/spoof-guard.js';
 export * from './text/duration.js';
 export * from './report/log-summary.js';
+export * from './intel/cidr-set.js';
+export * from './intel/blocklist.js';
+export * from './intel/redact.js';

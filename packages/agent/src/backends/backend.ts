@@ -2,6 +2,8 @@
  * The one interface every firewall backend implements (ipset, nftables, firewalld, dry-run). Four operations, all
  * idempotent, each run as as few processes as the tool allows (one `ipset restore`, one `nft -f -` per batch).
  */
+import type { BlocklistOps } from './blocklist.js';
+
 export type AddressFamily = 4 | 6;
 
 /**
@@ -58,6 +60,8 @@ export interface Backend {
   remove(keys: readonly BanKey[]): Promise<void>;
   /** What the kernel holds now. */
   list(): Promise<KernelEntry[]>;
+  /** Imported blocklists (blocklist.ts); absent when the backend cannot hold them (firewalld). */
+  readonly blocklists?: BlocklistOps;
 }
 
 /** A firewall tool refused or is missing: names the command and carries its stderr, for one clear line to the user. */

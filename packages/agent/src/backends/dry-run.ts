@@ -98,6 +98,11 @@ export class DryRunBackend implements Backend {
           : new FirewalldBackend({ ...t.options, runner });
   }
 
+  /** The inner backend's lists, through the printing runner: their writes are printed like every other. */
+  get blocklists(): Backend['blocklists'] {
+    return this.inner.blocklists;
+  }
+
   async ensure(options: EnsureOptions): Promise<Capabilities> {
     this.out.write(`# dry-run (${this.inner.name}): ensure sets and hooks, WAN ${options.wan.length ? options.wan.join(', ') : '(none)'}\n`);
     const caps = await this.inner.ensure(options);

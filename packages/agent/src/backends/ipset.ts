@@ -28,6 +28,7 @@ import {
   type EnsureOptions,
   type KernelEntry,
 } from './backend.js';
+import { IpsetBlocklists } from './blocklist-ipset.js';
 import type { Runner } from './runner.js';
 import { runTool, type ToolCall } from './tool.js';
 import { checkBan, checkCidr, checkInterface, checkKey, checkName } from './validate.js';
@@ -85,6 +86,7 @@ export class IpsetBackend implements Backend {
   private readonly maxelem: number;
   private readonly cmd: { ipset: string; rules: Record<AddressFamily, string>; restore: Record<AddressFamily, string> };
   private readonly byName: Map<string, SetInfo>;
+  readonly blocklists: IpsetBlocklists;
 
   constructor(options: IpsetOptions) {
     this.run = options.runner;
@@ -114,6 +116,7 @@ export class IpsetBackend implements Backend {
         return [name, { name, kind, family }];
       })),
     );
+    this.blocklists = new IpsetBlocklists({ runner: this.run, chains: this.chains, ipsetCmd: this.cmd.ipset, iptablesCmd: this.cmd.rules, restoreCmd: this.cmd.restore });
   }
 
   setName(kind: BanKind, family: AddressFamily): string {

@@ -32,6 +32,7 @@ import {
   type EnsureOptions,
   type KernelEntry,
 } from './backend.js';
+import { NftBlocklists } from './blocklist-nft.js';
 import type { Runner } from './runner.js';
 import { runTool, shown, type ToolCall } from './tool.js';
 import { checkBan, checkCidr, checkInterface, checkKey, checkName, keyString } from './validate.js';
@@ -84,6 +85,7 @@ export class NftablesBackend implements Backend {
   private readonly run: Runner;
   private readonly nft: string;
   private readonly byName: Map<string, SetInfo>;
+  readonly blocklists: NftBlocklists;
 
   constructor(options: NftablesOptions) {
     this.run = options.runner;
@@ -107,6 +109,7 @@ export class NftablesBackend implements Backend {
         return [name, { name, kind, family }];
       })),
     );
+    this.blocklists = new NftBlocklists({ runner: this.run, table: this.table, hooks: this.hooks, nftCmd: this.nft });
   }
 
   setName(kind: BanKind, family: AddressFamily): string {
