@@ -1,5 +1,6 @@
 import { copyFile, link, open, readFile, readdir, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { longHorizonSnapshotProblem, type LongHorizonSnapshot } from '@portcullis/core';
 import { writeSynced } from '../synced-file.js';
 import type { AddressFamily, BanKind } from '../backends/backend.js';
 import { cursorProblem, type SourceCursor } from '../sources/cursor.js';
@@ -44,6 +45,11 @@ export interface State {
   lastRun?: RunRecord;
   /** Sharing bans through Redis: cursor, outbox, counters (share/fleet-state.ts says why they live here). */
   fleet?: FleetState;
+  /**
+   * The scan rule's long-horizon counts (distinct ports and hosts per source over a day), so a patient scan
+   * spread over many cron runs adds up as if read in one go. Bounded by core (20,000 sources).
+   */
+  detect?: LongHorizonSnapshot;
 }
 
 /** What `status` shows about the last run. */
@@ -255,6 +261,7 @@ export function serializeState(state: State, now: number): string {
     carry: state.carry,
     ...(state.lastRun ? { lastRun: state.lastRun } : {}),
     ...(state.fleet ? { fleet: fleetToJson(state.fleet) } : {}),
+    ...(state.detect ? { detect: state.detect } : {}),
   })}\n`;
 }
 
@@ -313,6 +320,11 @@ export function parseState(text: string, file: string): State {
       fail('"lastRun" needs a time "at" and whole numbers lines, firewallLines, findings, applied');
     }
     state.lastRun = { at: v!.at as number, lines: v!.lines as number, firewallLines: v!.firewallLines as number, findings: v!.findings as number, applied: v!.applied as number };
+  }
+  if (r.detect !== undefined) {
+    const problem = longHorizonSnapshotProblem(r.detect);
+    if (problem) fail(`"detect" ${problem}`);
+    state.detect = r.detect as LongHorizonSnapshot;
   }
   if (r.fleet !== undefined) {
     const f = parseFleetState(r.fleet);
