@@ -86,6 +86,9 @@ export async function scanCommand(argv: string[], io: Io): Promise<number> {
       last: iso(totals.last),
       scanners: merged.filter(isPortScan).map((f) => ({
         ip: f.source,
+        // IPv6 sources are counted per /64: which one, and how many of its addresses were heard
+        network: f.network,
+        addresses: f.addresses,
         ports: f.ports,
         hosts: f.hosts,
         types: f.kinds,
@@ -146,6 +149,10 @@ const W = {
     ja: (p: number, h: number, l: number) => `${h} ホストの ${p} ポート、${l} 行`,
   },
   linesWord: { en: 'lines', ja: '行' },
+  network: {
+    en: (net: string, n: number) => `[${net}: ${n} addresses, one scanner]`,
+    ja: (net: string, n: number) => `[${net}: ${n} 個のアドレス、同一のスキャナー]`,
+  },
   on: { en: 'on', ja: 'インターフェース' },
   attribution: { en: 'Countries: IP geolocation by DB-IP (https://db-ip.com), CC BY 4.0', ja: '国情報: DB-IP (https://db-ip.com) による IP 位置情報、CC BY 4.0' },
 };
@@ -174,7 +181,8 @@ function formatReport(
   for (const f of scans) {
     const kinds = f.kinds.map((k) => scanKindName(k)[lang]).join(', ');
     const place = where(f.source);
-    out.push(`  ${f.source}${place ? `  (${place})` : ''}  ${abuseLink(f.source)}`);
+    const net = f.network !== undefined && (f.addresses ?? 1) > 1 ? `  ${W.network[lang](f.network, f.addresses ?? 1)}` : '';
+    out.push(`  ${f.source}${place ? `  (${place})` : ''}${net}  ${abuseLink(f.source)}`);
     out.push(`    ${W.reach[lang](f.ports, f.hosts, f.lines)}; ${kinds}; ${f.shapes.join(', ')}; ${W.on[lang]} ${f.interfaces.join(',') || '-'}`);
     out.push(`    ${when(f.first)} → ${when(f.last)}`);
     if (f.portSample.length) out.push(`    ${W.ports[lang]}: ${f.portSample.join(' ')}${f.ports > f.portSample.length ? ' …' : ''}`);
