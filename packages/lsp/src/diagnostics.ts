@@ -90,6 +90,18 @@ function makeNoise(settings: ServerSettings): NoiseClassifier {
   }
 }
 
+/** The episode whose first..last holds t (episodes sorted by first, not overlapping), or -1. */
+function episodeAt(episodes: readonly Finding[], t: number): number {
+  let lo = 0;
+  let hi = episodes.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (episodes[mid].first > t) hi = mid - 1;
+    else lo = mid + 1;
+  }
+  return hi >= 0 && t <= episodes[hi].last ? hi : -1;
+}
+
 /** Yields to the event loop after this much work, so a hover waits at most about this long behind a pass. */
 const SLICE_MS = 8;
 
@@ -143,20 +155,33 @@ export async function logDiagnostics(doc: CachedDocument, ctx: DiagnosticsContex
   if (!whole) return;
   findings.push(...detector.flush());
   const marks: Diagnostic[] = [];
+  // A busy source can make hundreds of episodes (findings); walking all of its lines once per episode was
+  // quadratic. Instead each (rule, source) walks its lines once and finds the episode of each line by its time.
+  const byKey = new Map<string, Finding[]>();
   for (const f of findings) {
     if (f.rule === 'spoofed-source' && !settings.spoofEnabled) continue;
-    const message = findingMessage(f, lang);
-    const data: FindingData = { source: f.source, rule: f.rule };
-    let marked = 0;
-    for (const i of linesBySource.get(f.source) ?? []) {
+    const key = `${f.rule} ${f.source}`;
+    const list = byKey.get(key);
+    if (list) list.push(f);
+    else byKey.set(key, [f]);
+  }
+  for (const episodes of byKey.values()) {
+    episodes.sort((a, b) => a.first - b.first);
+    const source = episodes[0].source;
+    const messages = episodes.map((f) => findingMessage(f, lang));
+    const marked = new Array<number>(episodes.length).fill(0);
+    for (const i of linesBySource.get(source) ?? []) {
       const facts = doc.factsAt(i);
       if (!facts) continue;
-      // an episode's lines: the source's lines within its first..last (a line without a time belongs to any)
+      // an episode's lines: the source's lines within its first..last (a line without a time belongs to the first)
       const t = facts.event.time;
-      if (t !== undefined && (t < f.first || t > f.last)) continue;
+      const e = t === undefined ? 0 : episodeAt(episodes, t);
+      if (e < 0 || marked[e] >= MAX_LINES_PER_FINDING) continue;
+      const f = episodes[e];
       if (f.rule === 'spoofed-source' && facts.event.in !== undefined && !f.interfaces.includes(facts.event.in)) continue;
-      marks.push({ range: range(i, facts.srcStart, facts.srcEnd), severity: DiagnosticSeverity.Warning, code: f.rule, source: SOURCE, message, data });
-      if (++marked >= MAX_LINES_PER_FINDING) break;
+      marked[e]++;
+      const data: FindingData = { source: f.source, rule: f.rule };
+      marks.push({ range: range(i, facts.srcStart, facts.srcEnd), severity: DiagnosticSeverity.Warning, code: f.rule, source: SOURCE, message: messages[e], data });
     }
   }
   publish(capped([...marks, ...problems, ...hints], lang));
