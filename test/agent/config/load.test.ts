@@ -230,7 +230,7 @@ describe('config/load: errors name file:line:column', () => {
     assert.deepEqual(errors('detect:\n  scan:\n    slow-ports: 5\n'), [`${FILE}:3:5: detect.scan.slow-ports: unknown key (did you mean 'slow_ports'?)`]);
     assert.deepEqual(errors('backend:\n  sets: {blockV4: x}\n'), [`${FILE}:2:10: backend.sets.blockV4: unknown key (did you mean 'block_v4'?)`]);
     assert.deepEqual(errors('colour: blue\n'), [
-      `${FILE}:1:1: colour: unknown key (known here: sources, wan, allow, detect, ban, backend, state, start, share)`,
+      `${FILE}:1:1: colour: unknown key (known here: sources, wan, allow, detect, ban, backend, state, start, share, abuseipdb, lists)`,
     ]);
   });
 
@@ -243,7 +243,7 @@ describe('config/load: errors name file:line:column', () => {
     ]);
     assert.deepEqual(errors('ban: 1h\n'), [`${FILE}:1:6: ban: expected a mapping of keys, got '1h'`]);
     assert.deepEqual(errors('- a\n- b\n'), [
-      `${FILE}:1:1: the file must be a mapping of sections (sources, wan, allow, detect, ban, backend, state, start, share), not a list`,
+      `${FILE}:1:1: the file must be a mapping of sections (sources, wan, allow, detect, ban, backend, state, start, share, abuseipdb, lists), not a list`,
     ]);
   });
 

@@ -8,6 +8,7 @@
  * settings do not show it).
  */
 import type { SchemaNode } from '../config/schema.js';
+import { isHttpUrl } from '../lists/settings.js';
 import { DEFAULT_BASE_URL } from './client.js';
 
 export const ABUSEIPDB_DEFAULTS = {
@@ -36,9 +37,10 @@ export const ABUSEIPDB_SCHEMA: SchemaNode = {
   additionalProperties: false,
   properties: {
     key: { type: 'string', description: 'The API key itself (prefer key_file: a config file is often world-readable). Empty: not set.', default: D.key },
-    key_file: { type: 'string', description: 'A file holding the API key (first line). Empty: not set.', default: D.key_file },
-    key_env: { type: 'string', description: 'An environment variable holding the API key.', pattern: '^[A-Za-z_][A-Za-z0-9_]*$', default: D.key_env },
-    base_url: { type: 'string', description: 'The API base URL (a local test server, a proxy).', pattern: '^https?://', default: D.base_url },
+    // the patterns are schema.ts's optionalPath and envName, written out: that module imports this one
+    key_file: { type: 'string', description: 'A file holding the API key (first line; mode 0600). An absolute path; empty: not set.', pattern: '^(/.*)?$', default: D.key_file },
+    key_env: { type: 'string', description: 'The name of an environment variable holding the API key.', pattern: '^([A-Za-z_][A-Za-z0-9_]*)?$', default: D.key_env },
+    base_url: { type: 'string', description: 'The API base URL (a local test server, a proxy).', default: D.base_url },
     check: { type: 'boolean', description: 'run looks up the sources it is about to block (within lookups_per_run); a score at or above score_threshold makes the ban ban_factor times longer.', default: D.check },
     report: { type: 'boolean', description: 'run reports confirmed scanners with public addresses (category 14, Port Scan) with a few redacted log lines; spoofed sources never.', default: D.report },
     cache: { type: ['integer', 'string'], minimum: 1, pattern: DURATION, description: 'How long a lookup is kept in the state and reused.', default: D.cache },
@@ -98,13 +100,8 @@ export function readAbuseIpdb(
   issue: (path: readonly Seg[], message: string) => void,
 ): AbuseIpdbSettings {
   const r = raw ?? {};
-  if (r.key_file && !r.key_file.startsWith('/')) issue(['abuseipdb', 'key_file'], `'${r.key_file}' is not an absolute path`);
   const baseUrl = r.base_url ?? D.base_url;
-  try {
-    new URL(baseUrl);
-  } catch {
-    issue(['abuseipdb', 'base_url'], `'${baseUrl}' is not a URL`);
-  }
+  if (!isHttpUrl(baseUrl)) issue(['abuseipdb', 'base_url'], `'${baseUrl}' is not an http:// or https:// URL`);
   const settings: AbuseIpdbSettings = {
     ...(r.key_file ? { keyFile: r.key_file } : {}),
     keyEnv: r.key_env ?? D.key_env,

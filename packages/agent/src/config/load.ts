@@ -28,6 +28,8 @@ import {
 } from './system.js';
 import { formatDuration, parseCidr, parseDuration, suggest } from './values.js';
 import { shareSettings, type RawShare } from './share.js';
+import { readAbuseIpdb, type AbuseIpdbSettings, type RawAbuseIpdb } from '../abuseipdb/settings.js';
+import { readLists, type ListSettings, type RawList } from '../lists/settings.js';
 import type { ShareSettings } from '../share/settings.js';
 
 export { DEFAULT_CONFIG_PATH } from './schema.js';
@@ -102,6 +104,10 @@ export interface FileSettings {
   readonly start: StartPosition;
   /** Sharing bans through Redis; undefined: off (no `share.redis`). */
   readonly share?: ShareSettings;
+  /** AbuseIPDB lookups and reports (off unless `check` or `report`); where the key is, never the key. */
+  readonly abuseipdb: AbuseIpdbSettings;
+  /** Blocklists to import; empty: none. */
+  readonly lists: readonly ListSettings[];
   /** Sentences worth showing with --verbose: what was assumed, adjusted or found odd (never an error). */
   readonly notes: readonly string[];
 }
@@ -434,6 +440,8 @@ interface RawConfig {
   state?: string;
   start?: StartPosition;
   share?: RawShare;
+  abuseipdb?: RawAbuseIpdb;
+  lists?: RawList[];
 }
 
 /**
@@ -589,6 +597,9 @@ export function checkConfigText(text: string, file: string): FileSettings {
   }
 
   const share = shareSettings(raw.share, duration, issue, notes);
+  const abuseipdb = readAbuseIpdb(raw.abuseipdb, duration, issue);
+  const lists = readLists(raw.lists, duration, issue);
+  if (lists.length && backend.type === 'firewalld') issue(['lists'], 'blocklists need backend ipset or nftables (the firewalld backend cannot hold them); remove lists or change backend.type');
 
   if (issues.length > 0) throw new ConfigError(issues);
 
@@ -603,6 +614,8 @@ export function checkConfigText(text: string, file: string): FileSettings {
     state: raw.state ?? D.state,
     start: raw.start ?? D.start,
     ...(share !== undefined && { share }),
+    abuseipdb,
+    lists,
     notes,
   };
 }

@@ -1,5 +1,7 @@
 import { NOISE_REASONS } from '@portcullis/core';
 import { NODE_PATTERN, PREFIX_PATTERN, SHARE_DEFAULTS } from '../share/settings.js';
+import { ABUSEIPDB_DEFAULTS, ABUSEIPDB_SCHEMA } from '../abuseipdb/settings.js';
+import { LISTS_SCHEMA } from '../lists/settings.js';
 
 /**
  * The configuration's JSON Schema (draft-07) as a TypeScript value.
@@ -72,6 +74,9 @@ export const CONFIG_DEFAULTS = {
   start: 'end' as StartPosition,
   // empty strings: not set (no URL: sharing is off; no node name: the host name)
   share: { redis: '', password_file: '', password_env: '', node: '', ...SHARE_DEFAULTS },
+  // sections of their own modules (abuseipdb/settings.ts, lists/settings.ts): off by default
+  abuseipdb: ABUSEIPDB_DEFAULTS,
+  lists: [] as unknown[],
 } as const;
 
 /** A JSON Schema node, only as far as this file uses it. */
@@ -334,5 +339,7 @@ export const CONFIG_SCHEMA: SchemaNode = {
       timeout: ref('duration', 'Connect and command timeout: past it, the run goes on without the fleet and says so.', D.share.timeout),
       stream_max: int('The stream’s cap (XADD MAXLEN ~): entries kept for servers that read late.', 1000, 100_000_000, D.share.stream_max),
     }),
+    abuseipdb: ABUSEIPDB_SCHEMA,
+    lists: LISTS_SCHEMA,
   },
 };

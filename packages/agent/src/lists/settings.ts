@@ -32,8 +32,9 @@ export const LISTS_SCHEMA: SchemaNode = {
     description: 'One list: name, exactly one of url, file or abuseipdb, and refresh.',
     additionalProperties: false,
     properties: {
-      name: { type: 'string', description: 'Lower-case letters, digits and _, a letter first, at most 20 characters (it names the kernel sets).', pattern: '^[a-z][a-z0-9_]{0,19}$' },
-      url: { type: 'string', description: 'An http(s) URL of the list.', pattern: '^https?://' },
+      // name and url are checked by readLists, which can say what is wrong in words
+      name: { type: 'string', description: 'Lower-case letters, digits and _, a letter first, at most 20 characters (it names the kernel sets).' },
+      url: { type: 'string', description: 'An http(s) URL of the list.' },
       file: { type: 'string', description: 'An absolute path of the list.', pattern: '^/' },
       abuseipdb: {
         type: 'object',
@@ -81,6 +82,9 @@ export function readLists(
   (raw ?? []).forEach((r, i) => {
     const at = (...p: Seg[]): Seg[] => ['lists', i, ...p];
     if (!r.name) return issue(at(), 'a list needs a name');
+    if (!/^[a-z][a-z0-9_]{0,19}$/.test(r.name)) {
+      return issue(at('name'), `'${r.name}' cannot be a list name (a lower-case letter first, then lower-case letters, digits or _; at most 20 characters)`);
+    }
     if (seen.has(r.name)) return issue(at('name'), `'${r.name}' is already the name of another list`);
     seen.add(r.name);
     const given = [r.url !== undefined && 'url', r.file !== undefined && 'file', r.abuseipdb !== undefined && 'abuseipdb'].filter(Boolean);
@@ -91,13 +95,7 @@ export function readLists(
         : r.file !== undefined
           ? { type: 'file', path: r.file }
           : { type: 'abuseipdb', confidenceMinimum: r.abuseipdb?.confidence_minimum ?? 100, limit: r.abuseipdb?.limit ?? 10_000 };
-    if (source.type === 'url') {
-      try {
-        new URL(source.url);
-      } catch {
-        return issue(at('url'), `'${source.url}' is not a URL`);
-      }
-    }
+    if (source.type === 'url' && !isHttpUrl(source.url)) return issue(at('url'), `'${source.url}' is not an http:// or https:// URL`);
     const refreshMs = duration(at('refresh'), r.refresh, LIST_DEFAULT_REFRESH);
     if (refreshMs > 0 && refreshMs < MIN_REFRESH_MS && source.type !== 'file') issue(at('refresh'), 'a list server should not be asked more than once a minute (at least 1m)');
     const expireMs = r.expire !== undefined ? duration(at('expire'), r.expire, LIST_DEFAULT_REFRESH) : Math.round(refreshMs * 1.5);
@@ -105,4 +103,13 @@ export function readLists(
     out.push({ name: r.name, source, refreshMs, expireMs });
   });
   return out;
+}
+
+export function isHttpUrl(text: string): boolean {
+  try {
+    const u = new URL(text);
+    return u.protocol === 'http:' || u.protocol === 'https:';
+  } catch {
+    return false;
+  }
 }
