@@ -42,7 +42,7 @@ export async function fetchList(source: ListSource, last: Validators, options: F
   } else url = source.url;
   if (last.etag) headers['If-None-Match'] = last.etag;
   if (last.lastModified) headers['If-Modified-Since'] = last.lastModified;
-  const shown = source.type === 'abuseipdb' ? 'AbuseIPDB blacklist' : url;
+  const shown = source.type === 'abuseipdb' ? 'AbuseIPDB blacklist' : withoutCredentials(url);
   let res: Response;
   try {
     res = await fetch(url, { headers, signal: AbortSignal.timeout(options.timeoutMs ?? 30_000) });
@@ -82,5 +82,18 @@ async function readListFile(path: string, last: Validators): Promise<FetchResult
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     throw new FetchError(`${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (err as Error).message}`);
+  }
+}
+
+/** A URL as messages show it: a user and password in it stay out of logs. */
+function withoutCredentials(url: string): string {
+  try {
+    const u = new URL(url);
+    if (!u.username && !u.password) return url;
+    u.username = '';
+    u.password = '';
+    return u.toString();
+  } catch {
+    return '(bad URL)';
   }
 }
