@@ -68,6 +68,10 @@ describe('config/load: defaults', () => {
       slowWindowMs: 3_600_000,
       lateReplies: true,
       maxSources: 50_000,
+      longPorts: 12,
+      longHosts: 32,
+      longWindowMs: 86_400_000,
+      maxLongSources: 200_000,
     });
     assert.deepEqual(cfg.detect.spoof, { enabled: true, guard: false, idleMs: 3_600_000 });
     assert.deepEqual(cfg.detect.noise.reasons, NOISE_REASONS);
@@ -140,7 +144,8 @@ allow:
   - 198.51.100.7
   - 10.1.2.3/8
 detect:
-  scan: {ports: 25, hosts: 15, window: 2m, stealth: 0, slow_ports: 40, slow_window: 6h, late_replies: false, max_sources: 1000}
+  scan: {ports: 25, hosts: 15, window: 2m, stealth: 0, slow_ports: 40, slow_window: 6h, late_replies: false, max_sources: 1000,
+    long_ports: 30, long_hosts: 0, long_window: 2d, max_long_sources: 5000}
   spoof: {enabled: false, guard: true, idle: 30m}
   noise: {reasons: [igmp, mdns], broadcast: [192.168.1.255], guess_broadcast: false}
 ban: {time: 90, increment: 1.5, max: 1w}
@@ -168,6 +173,10 @@ start: beginning
       slowWindowMs: 6 * 3_600_000,
       lateReplies: false,
       maxSources: 1000,
+      longPorts: 30,
+      longHosts: 0,
+      longWindowMs: 2 * 86_400_000,
+      maxLongSources: 5000,
     });
     assert.deepEqual(cfg.detect.spoof, { enabled: false, guard: true, idleMs: 1_800_000 });
     assert.deepEqual(cfg.detect.noise.reasons, ['igmp', 'mdns']);
@@ -187,7 +196,7 @@ start: beginning
   it('maps onto core: toDetectConfig builds a Detector; a disabled spoof rule has no WAN', async () => {
     const cfg = await loadConfig(write('full.yaml', full), options());
     const d = toDetectConfig(cfg);
-    assert.deepEqual(d.scan, { ports: 25, hosts: 15, windowMs: 120_000, stealth: 0, slowPorts: 40, slowWindowMs: 21_600_000, lateReplies: false, maxSources: 1000 });
+    assert.deepEqual(d.scan, { ports: 25, hosts: 15, windowMs: 120_000, stealth: 0, slowPorts: 40, slowWindowMs: 21_600_000, lateReplies: false, maxSources: 1000, longPorts: 30, longHosts: 0, longWindowMs: 172_800_000, maxLongSources: 5000 });
     assert.deepEqual(d.spoof, { wan: [], connected: ['198.51.100.0/24', '2001:db8:1::/64'], idleMs: 1_800_000 });
     assert.deepEqual(d.noise, { reasons: ['igmp', 'mdns'], broadcast: ['192.168.1.255', '198.51.100.255', '192.0.2.255', '192.168.50.255'], guessBroadcast: false });
     new Detector(d);
@@ -214,6 +223,13 @@ start: beginning
     assert.equal(s.ban.maxMs, 60 * 86_400_000);
     assert.ok(s.notes.some((n) => /2147483 s .*renewed by the next run/.test(n)));
     assert.deepEqual(checkConfigText('ban: {max: 24d}', FILE).notes, []);
+  });
+
+  it('notes a long window that is not longer than the others, and refuses a bad one with its place', () => {
+    assert.ok(checkConfigText('detect: {scan: {long_window: 30m}}', FILE).notes.some((n) => /long_window \(30m\) is not longer than the other windows/.test(n)));
+    const [line, ...rest] = errors('detect:\n  scan:\n    long_window: forever\n    long_ports: 5000\n');
+    assert.match(line ?? '', /:3:\d+: detect\.scan\.long_window: /);
+    assert.match(rest.join('\n'), /:4:\d+: detect\.scan\.long_ports: /);
   });
 
   it('notes a slow window that is not longer than the window', () => {

@@ -47,6 +47,10 @@ export interface ScanSettings {
   readonly slowWindowMs: number;
   readonly lateReplies: boolean;
   readonly maxSources: number;
+  readonly longPorts: number;
+  readonly longHosts: number;
+  readonly longWindowMs: number;
+  readonly maxLongSources: number;
 }
 
 export interface SpoofSettings {
@@ -426,8 +430,8 @@ interface RawConfig {
   wan?: string[];
   allow?: string[];
   detect?: {
-    scan?: Partial<Record<'ports' | 'hosts' | 'stealth' | 'slow_ports' | 'max_sources', number>> &
-      Partial<Record<'window' | 'slow_window', number | string>> & { late_replies?: boolean };
+    scan?: Partial<Record<'ports' | 'hosts' | 'stealth' | 'slow_ports' | 'max_sources' | 'long_ports' | 'long_hosts' | 'max_long_sources', number>> &
+      Partial<Record<'window' | 'slow_window' | 'long_window', number | string>> & { late_replies?: boolean };
     spoof?: { enabled?: boolean; guard?: boolean; idle?: number | string };
     noise?: { reasons?: NoiseReason[]; broadcast?: string[]; guess_broadcast?: boolean };
   };
@@ -529,7 +533,16 @@ export function checkConfigText(text: string, file: string): FileSettings {
     slowWindowMs: duration(['detect', 'scan', 'slow_window'], scanRaw.slow_window, D.detect.scan.slow_window),
     lateReplies: scanRaw.late_replies ?? D.detect.scan.late_replies,
     maxSources: scanRaw.max_sources ?? D.detect.scan.max_sources,
+    longPorts: scanRaw.long_ports ?? D.detect.scan.long_ports,
+    longHosts: scanRaw.long_hosts ?? D.detect.scan.long_hosts,
+    longWindowMs: duration(['detect', 'scan', 'long_window'], scanRaw.long_window, D.detect.scan.long_window),
+    maxLongSources: scanRaw.max_long_sources ?? D.detect.scan.max_long_sources,
   };
+  if ((scan.longPorts > 0 || scan.longHosts > 0) && scan.longWindowMs <= Math.max(scan.windowMs, scan.slowPorts > 0 ? scan.slowWindowMs : 0)) {
+    notes.push(
+      `detect.scan.long_window (${formatDuration(scan.longWindowMs)}) is not longer than the other windows: the patient-scan rule only repeats them with lower thresholds`,
+    );
+  }
   if (scan.slowPorts > 0 && scan.slowWindowMs <= scan.windowMs) {
     notes.push(
       `detect.scan.slow_window (${formatDuration(scan.slowWindowMs)}) is not longer than detect.scan.window (${formatDuration(scan.windowMs)}): the slow-scan rule adds nothing`,
@@ -689,6 +702,10 @@ export function toDetectConfig(cfg: AgentConfig): DetectConfig {
       slowWindowMs: scan.slowWindowMs,
       lateReplies: scan.lateReplies,
       maxSources: scan.maxSources,
+      longPorts: scan.longPorts,
+      longHosts: scan.longHosts,
+      longWindowMs: scan.longWindowMs,
+      maxLongSources: scan.maxLongSources,
     },
     spoof: { wan: spoof.enabled ? [...cfg.wan] : [], connected: [...cfg.connected], idleMs: spoof.idleMs },
     noise: { reasons: [...noise.reasons], broadcast: [...noise.broadcast], guessBroadcast: noise.guessBroadcast },

@@ -53,6 +53,10 @@ export const CONFIG_DEFAULTS = {
       slow_window: '1h',
       late_replies: true,
       max_sources: 50_000,
+      long_ports: 12,
+      long_hosts: 32,
+      long_window: '24h',
+      max_long_sources: 200_000,
     },
     spoof: { enabled: true, guard: false, idle: '1h' },
     noise: { reasons: [...NOISE_REASONS] as string[], broadcast: [] as string[], guess_broadcast: true },
@@ -210,6 +214,25 @@ export const CONFIG_SCHEMA: SchemaNode = {
         late_replies: bool(
           'Treat UDP and TCP ACK packets from a service port (< 1024) to an unprivileged port as late replies of a forgotten connection, not probes.',
           D.detect.scan.late_replies,
+        ),
+        long_ports: int(
+          'Patient scan: distinct destination ports from one source within long_window (a probe every few minutes for hours; ordinary sources touch 1 to 3 ports). Kept across runs in the state. 0 turns the count off.',
+          0,
+          MAX_THRESHOLD,
+          D.detect.scan.long_ports,
+        ),
+        long_hosts: int(
+          'Patient sweep: distinct destination hosts from one source within long_window. 0 turns the count off.',
+          0,
+          MAX_THRESHOLD,
+          D.detect.scan.long_hosts,
+        ),
+        long_window: ref('duration', 'The window for long_ports and long_hosts.', D.detect.scan.long_window),
+        max_long_sources: int(
+          'Sources followed by the long-window counts at once; the least recently heard is dropped beyond this (bounds memory; the state keeps the 20,000 with the most ports).',
+          1000,
+          10_000_000,
+          D.detect.scan.max_long_sources,
         ),
         max_sources: int(
           'Sources tracked at once; the least recently heard is dropped beyond this (bounds memory).',
