@@ -7,6 +7,7 @@
  * Stages, each over the whole file, read as a stream and split at '\n':
  *   read   reading and line splitting alone (the floor every other stage stands on)
  *   frame  frame(line) from framing/frame.ts: envelope, time, host, message offset
+ *   event  readLineEvent(line) from nflog/line-event.ts: the detector's facts without a Token per field
  *   hot    decodeLine(line) from nflog/decode.ts, reading only the summary fields detection needs
  *   full   decodeLine + toEcs (every field decoded, ECS event built) + JSON.stringify
  *
@@ -25,7 +26,7 @@ import { defaultOut, generate, type GenerateSummary } from './generate.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '..');
-const STAGES = ['read', 'frame', 'hot', 'full'] as const;
+const STAGES = ['read', 'frame', 'event', 'hot', 'full'] as const;
 type Stage = (typeof STAGES)[number] | 'check';
 type CoreFrom = 'src' | 'dist' | 'build';
 
@@ -65,7 +66,7 @@ function parseArgs(argv: readonly string[]): Args {
     else if (k === '--help' || k === '-h') {
       process.stdout.write(
         'usage: node --import tsx bench/decode.ts [--file LOG] [--lines 1m] [--seed 42] [--runs 5]\n' +
-          '         [--stages read,frame,hot,full] [--core src|dist|build] [--peers] [--no-check]\n' +
+          '         [--stages read,frame,event,hot,full] [--core src|dist|build] [--peers] [--no-check]\n' +
           '  --file   log to measure (default: bench/out/mixed-<lines>.log, generated when missing)\n' +
           '  --core   src: the TypeScript sources through tsx; dist: packages/core/dist as built;\n' +
           '           build: compile packages/core into bench/out/core-dist first and use that\n' +
@@ -153,6 +154,7 @@ interface DecodedLike {
 }
 type FrameFn = (line: string, options?: { now?: number; utcOffsetMinutes?: number }) => { time?: number; messageOffset: number; format: string };
 type DecodeFn = (line: string, options?: { now?: number; utcOffsetMinutes?: number }) => DecodedLike | undefined;
+type LineEventFn = (line: string, options?: { now?: number; utcOffsetMinutes?: number }) => { event: { time?: number; in?: string; src?: string; dst?: string; proto?: string; dpt?: number; tcpFlags?: readonly string[]; prefixAction?: string } } | undefined;
 type EcsFn = (line: DecodedLike, options?: { original?: string }) => object;
 
 function coreDir(from: CoreFrom): string {
@@ -203,6 +205,16 @@ async function worker(stage: Stage, file: string, from: CoreFrom): Promise<Worke
     onLine = (line) => {
       const f = frame(line, opts);
       sink += f.messageOffset + (f.time === undefined ? 0 : 1);
+    };
+  } else if (stage === 'event') {
+    const readLineEvent = await load<LineEventFn>(from, 'nflog/line-event.js', 'readLineEvent');
+    if (typeof readLineEvent === 'string') return { stage, ok: false, reason: readLineEvent, lines: 0, ms: 0, maxRssKb: 0, startRssKb: 0, sink };
+    // the same facts as `hot`, as the agent's run and the language server read them
+    onLine = (line) => {
+      const e = readLineEvent(line, opts)?.event;
+      if (e === undefined) return;
+      sink += (e.time === undefined ? 0 : 1) + (e.in?.length ?? 0) + (e.src?.length ?? 0) + (e.dst?.length ?? 0);
+      sink += (e.proto?.length ?? 0) + (e.dpt ?? 0) + (e.tcpFlags?.length ?? 0) + (e.prefixAction?.length ?? 0);
     };
   } else {
     const decodeLine = await load<DecodeFn>(from, 'nflog/decode.js', 'decodeLine');
@@ -392,6 +404,7 @@ async function main(): Promise<void> {
   const DESCR: Record<string, string> = {
     read: 'read (stream + split only)',
     frame: 'frame() only',
+    event: 'readLineEvent(), detector facts',
     hot: 'decodeLine(), summary fields',
     full: 'decodeLine() + toEcs() + JSON',
   };

@@ -50,3 +50,4 @@ export * from './report/log-summary.js';
 export * from './intel/cidr-set.js';
 export * from './intel/blocklist.js';
 export * from './intel/redact.js';
+export * from './nflog/line-event.js';

@@ -2,8 +2,8 @@ import {
   assembleIptablesDocument,
   decodeLine,
   frame,
-  toDetectEvent,
-  type DetectEvent,
+  readLineEvent,
+  type LineEvent,
   type Text,
   guessIptablesFamily,
   parseIptablesLine,
@@ -16,18 +16,11 @@ import type { Range, TextDocumentContentChangeEvent } from 'vscode-languageserve
 import { MAX_LINE_CHARS } from './limits.js';
 
 /**
- * The few facts of a firewall line the detectors and the diagnostics read: its event, where its message and SRC
- * sit (raw-line columns), and whether it was cut short. Small, so a 100k-line log can keep one per line.
+ * The few facts of a firewall line the detectors and the diagnostics read (core's LineEvent: its event, where its
+ * message and SRC sit in raw-line columns, whether it was cut short), plus what the second pass finds. Small, so a
+ * 100k-line log can keep one per line.
  */
-export interface LineFacts {
-  readonly event: DetectEvent;
-  readonly truncated: boolean;
-  /** Message span on the raw line; [0, line length) for journald JSON, whose message is no substring. */
-  readonly messageStart: number;
-  readonly messageEnd: number;
-  /** SRC value span on the raw line, or the message span when there is none. */
-  readonly srcStart: number;
-  readonly srcEnd: number;
+export interface LineFacts extends LineEvent {
   /** Fields whose value is invalid, found by the full decode; undefined until checked. */
   invalid?: readonly InvalidField[];
 }
@@ -37,21 +30,6 @@ export interface InvalidField {
   readonly end: number;
   readonly name: Text;
   readonly problem: string;
-}
-
-function lineFacts(d: DecodedLine, lineLength: number): LineFacts {
-  const off = d.frame.messageOffset;
-  const messageStart = off < 0 ? 0 : off;
-  const messageEnd = off < 0 ? lineLength : off + d.message.length;
-  const t = off < 0 ? undefined : d.tokens.find((x) => x.depth === 0 && x.key === 'SRC' && x.valueStart >= 0);
-  return {
-    event: toDetectEvent(d),
-    truncated: d.truncated,
-    messageStart,
-    messageEnd,
-    srcStart: t ? off + t.valueStart : messageStart,
-    srcEnd: t ? off + t.valueEnd : messageEnd,
-  };
 }
 
 /** The two languages; `other` is a document the server holds but leaves alone (a plaintext file with no firewall line). */
@@ -148,8 +126,9 @@ export class CachedDocument {
   factsAt(line: number): LineFacts | undefined {
     let f = this.facts[line];
     if (f === undefined) {
-      const d = this.decodedAt(line);
-      f = d ? lineFacts(d, this.lines[line].length) : null;
+      const text = this.lines[line];
+      // the plain-line walk: no Token per field (hover and the second pass decode in full when they need to)
+      f = (this.kind === 'netfilter-log' && text.length <= MAX_LINE_CHARS ? readLineEvent(text, { now: this.now }) : undefined) ?? null;
       this.facts[line] = f;
     }
     return f ?? undefined;

@@ -2,14 +2,13 @@ import {
   classifyAddress,
   countryTallies,
   LogSummary,
-  decodeLine,
+  readLineEvent,
   Detector,
   isPortScan,
   isSpoof,
   mergeFindings,
   noiseReasonText,
   scanKindName,
-  toDetectEvent,
   type DetectStats,
   type Finding,
   type GeoLookup,
@@ -59,14 +58,13 @@ export async function scanCommand(argv: string[], io: Io): Promise<number> {
   const summary = new LogSummary();
   const findings: Finding[] = [];
   for await (const input of readLines(positionals, io.stdin)) {
-    const line = decodeLine(input.text, time);
+    const line = readLineEvent(input.text, time);
     if (!line) {
       summary.other();
       continue;
     }
-    const event = toDetectEvent(line);
-    summary.add(event, line.truncated);
-    findings.push(...detector.push(event));
+    summary.add(line.event, line.truncated);
+    findings.push(...detector.push(line.event));
   }
   findings.push(...detector.flush());
   const merged = mergeFindings(findings);

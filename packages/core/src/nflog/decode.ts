@@ -2,6 +2,7 @@ import { frame } from '../framing/frame.js';
 import type { Frame } from '../framing/types.js';
 import { internAddress } from '../net/address-class.js';
 import { fieldSpec, TCP_FLAG_WORDS, type Layer } from './catalogue.js';
+import { HEADERED, port, REQUIRED_ALL, REQUIRED_BIT } from './completeness.js';
 import { assignLayers, restoreCutKey } from './layers.js';
 import { recognisePrefix } from './prefixes.js';
 import { findInField, tokenize, tokenValue } from './tokenize.js';
@@ -14,25 +15,6 @@ const TCP_FLAGS = new Set(TCP_FLAG_WORDS);
  * header. Anything past 64 KiB is not a firewall line, whatever it contains, and is not worth scanning.
  */
 export const MAX_LINE = 65536;
-
-/** Fields the kernel always prints for a complete header; a line missing one was cut short. */
-const REQUIRED: Partial<Record<Layer, readonly string[]>> = {
-  ipv4: ['SRC', 'DST', 'LEN', 'TOS', 'PREC', 'TTL', 'ID', 'PROTO'],
-  ipv6: ['SRC', 'DST', 'LEN', 'TC', 'HOPLIMIT', 'FLOWLBL', 'PROTO'],
-  tcp: ['SPT', 'DPT', 'WINDOW', 'RES', 'URGP'],
-  udp: ['SPT', 'DPT', 'LEN'],
-  icmp: ['TYPE', 'CODE'],
-  icmpv6: ['TYPE', 'CODE'],
-  arp: ['HTYPE', 'PTYPE', 'OPCODE'],
-};
-
-// Each required key is one bit of its layer's mask, so the hot path records what it saw without building strings.
-const REQUIRED_BIT = new Map<Layer, Map<string, number>>();
-const REQUIRED_ALL = new Map<Layer, number>();
-for (const [layer, keys] of Object.entries(REQUIRED) as [Layer, readonly string[]][]) {
-  REQUIRED_BIT.set(layer, new Map(keys.map((k, i) => [k, 1 << i])));
-  REQUIRED_ALL.set(layer, (1 << keys.length) - 1);
-}
 
 /**
  * Frames and tokenises one raw line. Returns undefined when it is not a netfilter LOG line. Reads only the few
@@ -176,15 +158,4 @@ function readSummary(out: DecodedLine, layers: readonly (Layer | undefined)[]): 
   else if (!transport && !fragment && out.proto !== undefined && HEADERED.has(out.proto)) out.truncated = true;
 }
 
-const HEADERED = new Set(['TCP', 'UDP', 'UDPLITE', 'ICMP', 'ICMPv6']);
 
-function port(text: string): number | undefined {
-  if (text.length === 0 || text.length > 5) return undefined;
-  let n = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i) - 48;
-    if (c < 0 || c > 9) return undefined;
-    n = n * 10 + c;
-  }
-  return n <= 65535 ? n : undefined;
-}
