@@ -98,9 +98,12 @@ export class NftBlocklists implements BlocklistOps {
     return out;
   }
 
-  /** Our table's set names, from a terse listing (`-t`: without the elements, which can be 100,000). */
+  /**
+   * Our table's set names: `list sets table` with `-t` (no elements). Listing the table instead makes nft 1.0.6
+   * fetch every element even with -t: 1.8 s for a 100,000-entry set against 45 ms.
+   */
   private async sets(): Promise<string[]> {
-    const call: ToolCall = { command: this.nft, args: ['-t', '-j', 'list', 'table', 'inet', this.options.table] };
+    const call: ToolCall = { command: this.nft, args: ['-t', '-j', 'list', 'sets', 'table', 'inet', this.options.table] };
     let text: string;
     try {
       text = await runTool(this.options.runner, call);

@@ -45,9 +45,13 @@ export function checkListName(backend: string, name: string): string {
 }
 
 /** Every entry re-checked and of the right family; one bad entry refuses the load. */
+/** A canonical IPv4 address or CIDR: dotted decimal without leading zeros, a prefix of 0-32 (fast path for big lists). */
+const IPV4_CIDR = /^(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(?:\/(?:3[0-2]|[12]?[0-9]))?$/;
+
 export function checkListEntries(backend: string, list: BlocklistLoad): { v4: string[]; v6: string[] } {
   const check = (family: 4 | 6, cidrs: readonly string[]): string[] =>
     cidrs.map((c) => {
+      if (family === 4 && typeof c === 'string' && IPV4_CIDR.test(c)) return c;
       const canonical = checkCidr(c);
       if (canonical.includes(':') !== (family === 6)) throw new BackendError(`${backend}: list ${list.name}: ${c} is not IPv${family}`, `${backend} (validation)`);
       return canonical;

@@ -9,7 +9,7 @@
  * kernel lost the sets (a reboot) or the exemptions changed → reload from the saved copy while it is still valid.
  */
 import { createHash } from 'node:crypto';
-import { blocklistCidrs, parseBlocklist } from '@portcullis/core';
+import { blocklistCidrs, parseBlocklist, type ParsedBlocklist } from '@portcullis/core';
 import type { Backend } from '../backends/backend.js';
 import { fetchList, FetchError, type FetchOptions } from './fetch.js';
 import type { ListSettings } from './settings.js';
@@ -62,7 +62,7 @@ export async function refreshLists(deps: ListsDeps, input: ListsInput): Promise<
     if (!rec || rec.source !== source) rec = { source };
     records.set(list.name, rec);
     const due = rec.nextAt === undefined || now >= rec.nextAt;
-    let content: string[] | undefined;
+    let content: ParsedBlocklist | undefined;
     let action: ListOutcome['action'] = 'kept';
     if (due) {
       rec.attemptAt = now;
@@ -70,12 +70,14 @@ export async function refreshLists(deps: ListsDeps, input: ListsInput): Promise<
         const res = await fetchList(list.source, { etag: rec.etag, lastModified: rec.lastModified }, deps.fetch);
         if (res.changed) {
           content = validated(res.text, rec);
-          await saveContent(input.stateDir, list.name, content);
+          const all = blocklistCidrs(content, []);
+          // merged ranges back to CIDRs: the saved copy is canonical and small
+          await saveContent(input.stateDir, list.name, [...all.v4, ...all.v6]);
           rec.etag = res.validators.etag;
           rec.lastModified = res.validators.lastModified;
           action = 'fetched';
         } else {
-          content = await readContent(input.stateDir, list.name);
+          content = await savedList(input.stateDir, list.name);
           if (!content) throw new FetchError('the server says unchanged, but the saved copy is missing; fetching whole next time');
           action = 'unchanged';
         }
@@ -98,12 +100,12 @@ export async function refreshLists(deps: ListsDeps, input: ListsInput): Promise<
     }
     const valid = rec.expiresAt !== undefined && rec.expiresAt > now;
     if (!content && valid && (!inKernel.has(list.name) || rec.exempt !== exemptKey)) {
-      content = await readContent(input.stateDir, list.name);
+      content = await savedList(input.stateDir, list.name);
       if (content && action === 'kept') action = 'reloaded';
     }
     if (content && valid) {
       try {
-        const cut = blocklistCidrs(parseBlocklist(content.join('\n')), deps.exempt);
+        const cut = blocklistCidrs(content, deps.exempt);
         await ops.replace({ name: list.name, v4: cut.v4, v6: cut.v6, seconds: Math.ceil((rec.expiresAt! - now) / 1000) });
         rec.exempt = exemptKey;
         rec.loadedAt = now;
@@ -137,8 +139,13 @@ export async function refreshLists(deps: ListsDeps, input: ListsInput): Promise<
   return { outcomes, notes };
 }
 
+async function savedList(stateDir: string, name: string): Promise<ParsedBlocklist | undefined> {
+  const saved = await readContent(stateDir, name);
+  return saved && parseBlocklist(saved.join('\n'));
+}
+
 /** Parsed and checked; throws a FetchError when the text is not a list. Records the count and skipped lines. */
-function validated(text: string, rec: ListRecord): string[] {
+function validated(text: string, rec: ListRecord): ParsedBlocklist {
   const parsed = parseBlocklist(text);
   const bad = parsed.problems.length;
   if (parsed.entries === 0 && bad > 0) throw new FetchError(`not a list: no valid line (line ${parsed.problems[0]!.line}: ${parsed.problems[0]!.why})`);
@@ -149,7 +156,5 @@ function validated(text: string, rec: ListRecord): string[] {
   rec.skipped = bad;
   if (bad) rec.skippedExample = `line ${parsed.problems[0]!.line}: ${parsed.problems[0]!.text} (${parsed.problems[0]!.why})`;
   else delete rec.skippedExample;
-  // merged ranges back to CIDRs: the saved copy is canonical and small
-  const all = blocklistCidrs(parsed, []);
-  return [...all.v4, ...all.v6];
+  return parsed;
 }

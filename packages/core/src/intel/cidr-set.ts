@@ -30,9 +30,48 @@ function bytesToBigInt(bytes: readonly number[]): bigint {
   return v;
 }
 
+/**
+ * Dotted-quad IPv4 (no leading zeros, each part 0-255) as a number; undefined for anything else. The hot path of
+ * a 100,000-line list: a character scan instead of the general parser, which is several times slower.
+ */
+function ipv4Number(text: string, end: number): number | undefined {
+  let value = 0;
+  let part = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      if (digits > 0 && part === 0) return undefined; // a leading zero: refused, as core's parser does
+      part = part * 10 + (c - 48);
+      if (++digits > 3 || part > 255) return undefined;
+    } else if (c === 46) {
+      if (!digits || ++dots > 3) return undefined;
+      value = value * 256 + part;
+      part = 0;
+      digits = 0;
+    } else return undefined;
+  }
+  if (!digits || dots !== 3) return undefined;
+  return value * 256 + part;
+}
+
 /** `198.51.100.0/24`, `2001:db8::/32` or a bare address; host bits below the prefix are cleared. Undefined if neither. */
 export function parseNet(text: string): ParsedNet | undefined {
   const slash = text.indexOf('/');
+  if (!text.includes(':')) {
+    const v = ipv4Number(text, slash < 0 ? text.length : slash);
+    if (v === undefined) return undefined;
+    let bits = 32;
+    if (slash >= 0) {
+      const b = text.slice(slash + 1);
+      if (!/^[0-9]{1,2}$/.test(b) || Number(b) > 32) return undefined;
+      bits = Number(b);
+    }
+    const size = 2 ** (32 - bits);
+    const start = Math.floor(v / size) * size;
+    return { family: 4, range: { start: BigInt(start), end: BigInt(start + size - 1) }, bits };
+  }
   const parsed = addressBytes(slash < 0 ? text : text.slice(0, slash));
   if (!parsed) return undefined;
   const width: number = WIDTH[parsed.family];
@@ -119,6 +158,7 @@ function formatAddress(family: 4 | 6, v: bigint): string {
  * /32 or /128, the form ipset and nft list it back in).
  */
 export function rangesToCidrs(family: 4 | 6, ranges: readonly Range[]): string[] {
+  if (family === 4) return ipv4Cidrs(ranges);
   const width = BigInt(WIDTH[family]);
   const out: string[] = [];
   for (const r of ranges) {
@@ -131,6 +171,28 @@ export function rangesToCidrs(family: 4 | 6, ranges: readonly Range[]): string[]
       for (let s = size; s > 1n; s >>= 1n) bits--;
       const text = formatAddress(family, start);
       out.push(bits === width ? text : `${text}/${bits}`);
+      start += size;
+    }
+  }
+  return out;
+}
+
+/** rangesToCidrs for IPv4 in plain numbers (exact below 2^53): the common case, without BigInt's cost. */
+function ipv4Cidrs(ranges: readonly Range[]): string[] {
+  const out: string[] = [];
+  for (const r of ranges) {
+    let start = Number(r.start);
+    const end = Number(r.end);
+    while (start <= end) {
+      let size = 1;
+      let bits = 32;
+      // grow while aligned and within the range
+      while (bits > 0 && start % (size * 2) === 0 && start + size * 2 - 1 <= end) {
+        size *= 2;
+        bits--;
+      }
+      const text = `${Math.floor(start / 16_777_216)}.${Math.floor(start / 65_536) % 256}.${Math.floor(start / 256) % 256}.${start % 256}`;
+      out.push(bits === 32 ? text : `${text}/${bits}`);
       start += size;
     }
   }
