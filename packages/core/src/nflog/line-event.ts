@@ -119,7 +119,7 @@ const HASH_PROTO = hashKey('PROTO');
 export function readLineEvent(line: string, options?: DecodeOptions): LineEvent | undefined {
   if (line.length > MAX_LINE) return undefined;
   const fr = frame(line, options);
-  const fast = plainEvent(fr, line.length);
+  const fast = plainEvent(fr);
   if (fast !== PLAIN_FAILED) return fast;
   const d = decodeFramed(fr);
   return d ? lineEventOf(d, line.length) : undefined;
@@ -128,7 +128,7 @@ export function readLineEvent(line: string, options?: DecodeOptions): LineEvent 
 /** The plain-line walk alone: undefined when the line is not plain (or not a firewall line). For tests and benches. */
 export function readPlainLineEvent(line: string, options?: DecodeOptions): LineEvent | undefined {
   if (line.length > MAX_LINE) return undefined;
-  const fast = plainEvent(frame(line, options), line.length);
+  const fast = plainEvent(frame(line, options));
   return fast === PLAIN_FAILED ? undefined : fast;
 }
 
@@ -181,7 +181,7 @@ function isKeyChar(c: number): boolean {
  * The walk of tokenize + assignLayers + readSummary (decode.ts) for a plain line, or PLAIN_FAILED as soon as the
  * line is anything else. Mirrors their rules exactly where it answers; it never guesses.
  */
-function plainEvent(fr: Frame, lineLength: number): LineEvent | undefined | typeof PLAIN_FAILED {
+function plainEvent(fr: Frame): LineEvent | undefined | typeof PLAIN_FAILED {
   const m = fr.message;
   const off = fr.messageOffset;
   if (off < 0) return PLAIN_FAILED;
