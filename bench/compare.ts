@@ -1,0 +1,208 @@
+/**
+ * Speed side by side: the same file, the same run of the harness, tools alternating round by round, medians.
+ *
+ *   node --import tsx bench/compare.ts [--lines 1m] [--rounds 3] [--tools portcullis,fail2ban,grep,node]
+ *
+ * - portcullis: `portcullis scan --json FILE` from packages/agent (built: run `npx tsc -b` first): full parse,
+ *   classification, detection and the report, as a user runs it.
+ * - fail2ban: `fail2ban-regex -r --usedns=no --print-no-missed -o ip FILE FILTER` with the self-contained filter of
+ *   /work/shared/recipes/peers.md (Debian's fail2ban; `-o ip` keeps its memory flat). It matches lines and prints
+ *   the address of each; it has no notion of a scan, so "found" is its distinct matched addresses.
+ * - grep: `grep -c SRC= FILE`, the floor of reading the bytes.
+ * - node: reading the file once in Node with a 1 MiB buffer and counting newlines, the floor for a Node tool.
+ * Each run is a fresh process timed by /usr/bin/time (wall seconds, peak RSS). Prints lines/s, MB/s, peak RSS, what
+ * each tool found, and ratios to fail2ban-regex and to grep. Never part of `npm test`.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defaultOut, generate } from './generate.js';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const OUT = join(ROOT, 'bench/out');
+const CLI = join(ROOT, 'packages/agent/bin/portcullis.js');
+
+interface Options {
+  lines: number;
+  rounds: number;
+  tools: string[];
+}
+
+interface Run {
+  seconds: number;
+  rssMb: number;
+  stdout: string;
+}
+
+interface Tool {
+  readonly name: string;
+  readonly what: string;
+  missing(): string | undefined;
+  command(file: string): string[];
+  /** What the tool found, in a few words. */
+  found(stdout: string): string;
+}
+
+function parseArgs(argv: readonly string[]): Options {
+  const o: Options = { lines: 1_000_000, rounds: 3, tools: ['portcullis', 'fail2ban', 'grep', 'node'] };
+  for (let i = 0; i < argv.length; i += 2) {
+    const [flag, value] = [argv[i], argv[i + 1]];
+    if (value === undefined) throw new Error(`${flag}: needs a value`);
+    if (flag === '--lines') o.lines = count(value);
+    else if (flag === '--rounds') o.rounds = Number(value);
+    else if (flag === '--tools') o.tools = value.split(',').filter(Boolean);
+    else throw new Error(`unknown option ${flag} (known: --lines, --rounds, --tools)`);
+  }
+  if (!Number.isSafeInteger(o.lines) || o.lines < 1) throw new Error('--lines: a positive count (100k, 1m, 10m)');
+  if (!Number.isSafeInteger(o.rounds) || o.rounds < 1) throw new Error('--rounds: a positive whole number');
+  return o;
+}
+
+function count(text: string): number {
+  const m = /^(\d+)([km]?)$/i.exec(text);
+  if (!m) return Number.NaN;
+  return Number(m[1]) * ({ k: 1000, m: 1_000_000 }[m[2].toLowerCase()] ?? 1);
+}
+
+function onPath(cmd: string): boolean {
+  return (process.env.PATH ?? '').split(':').some((d) => existsSync(join(d, cmd)));
+}
+
+const FILTER = join(OUT, 'fail2ban-portcullis-bench.conf');
+
+const TOOLS: Record<string, Tool> = {
+  portcullis: {
+    name: 'portcullis scan',
+    what: 'parse, classify, detect, report',
+    missing: () => (existsSync(join(ROOT, 'packages/agent/dist/cli/main.js')) ? undefined : 'not built (npx tsc -b)'),
+    command: (file) => [process.execPath, CLI, 'scan', '--json', file],
+    found: (stdout) => {
+      const r = JSON.parse(stdout) as { scanners: unknown[]; spoofed: unknown[] };
+      return `${r.scanners.length} scanners, ${r.spoofed.length} spoofed`;
+    },
+  },
+  fail2ban: {
+    name: 'fail2ban-regex -o ip',
+    what: 'match lines, print SRC',
+    missing: () => (onPath('fail2ban-regex') ? undefined : 'not installed (apt-get install fail2ban)'),
+    command: (file) => {
+      // a filter outside filter.d cannot include common.conf: self-contained, by absolute path (peers.md)
+      writeFileSync(
+        FILTER,
+        '[Definition]\nfailregex = ^\\s*\\S+ kernel: (?:\\[\\s*\\d+\\.\\d+\\]\\s*)?[^=]*?IN=\\S* OUT=\\S* (?:MAC=\\S+ )?SRC=<HOST> DST=\\S+ \nignoreregex =\ndatepattern = {^LN-BEG}%%b %%d %%H:%%M:%%S\n',
+      );
+      return ['fail2ban-regex', '-r', '--usedns=no', '--print-no-missed', '-o', 'ip', file, FILTER];
+    },
+    found: (stdout) => `${new Set(stdout.split('\n').filter((l) => /^[0-9a-f.:]+$/i.test(l.trim()))).size} distinct addresses (no scan logic)`,
+  },
+  grep: {
+    name: 'grep -c SRC=',
+    what: 'count matching lines',
+    missing: () => (onPath('grep') ? undefined : 'no grep'),
+    command: (file) => ['grep', '-c', 'SRC=', file],
+    found: (stdout) => `${stdout.trim()} lines`,
+  },
+  node: {
+    name: 'node: read + count lines',
+    what: 'the floor for a Node tool',
+    missing: () => undefined,
+    command: (file) => [
+      process.execPath,
+      '-e',
+      `const fs=require('fs');const fd=fs.openSync(${JSON.stringify(file)},'r');const b=Buffer.alloc(1<<20);let n=0,r;while((r=fs.readSync(fd,b,0,b.length,null))>0){let i=-1;while((i=b.indexOf(10,i+1))>=0&&i<r)n++;}console.log(n)`,
+    ],
+    found: (stdout) => `${stdout.trim()} lines`,
+  },
+};
+
+function timed(argv: readonly string[]): Promise<Run> {
+  return new Promise((ok, fail) => {
+    const child = spawn('/usr/bin/time', ['-f', '%e %M', ...argv], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.on('error', fail);
+    child.on('close', (code) => {
+      const stderr = Buffer.concat(err).toString();
+      const last = stderr.trim().split('\n').pop() ?? '';
+      const m = /^(\d+(?:\.\d+)?) (\d+)$/.exec(last);
+      // grep -c exits 1 when nothing matched; anything else non-zero is a failure
+      if (!m || (code !== 0 && !(argv[0] === 'grep' && code === 1))) return fail(new Error(`${argv.join(' ')}: exit ${code}\n${stderr.slice(-2000)}`));
+      ok({ seconds: Number(m[1]), rssMb: Number(m[2]) / 1024, stdout: Buffer.concat(out).toString() });
+    });
+  });
+}
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+function table(rows: readonly (readonly string[])[]): string {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  const line = (r: readonly string[]) => r.map((v, c) => (c === 0 || c === r.length - 1 ? v.padEnd(widths[c]) : v.padStart(widths[c]))).join('  ');
+  return [line(rows[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
+}
+
+async function main(): Promise<void> {
+  const o = parseArgs(process.argv.slice(2));
+  mkdirSync(OUT, { recursive: true });
+  const file = resolve(ROOT, defaultOut(o.lines, 42));
+  if (!existsSync(file)) {
+    console.log(`generating ${file} ...`);
+    await generate({ lines: o.lines, seed: 42, out: file });
+  }
+  const bytes = statSync(file).size;
+  const lines = o.lines;
+  const tools: Tool[] = [];
+  for (const name of o.tools) {
+    const t = TOOLS[name];
+    if (!t) throw new Error(`unknown tool ${name} (known: ${Object.keys(TOOLS).join(', ')})`);
+    const why = t.missing();
+    if (why) console.log(`skipping ${t.name}: ${why}`);
+    else tools.push(t);
+  }
+  const runs = new Map<Tool, Run[]>(tools.map((t) => [t, []]));
+  const load = [loadavg()[0]];
+  for (let r = 1; r <= o.rounds; r++) {
+    for (const t of tools) {
+      const run = await timed(t.command(file));
+      runs.get(t)!.push(run);
+      load.push(loadavg()[0]);
+      console.log(`  round ${r}/${o.rounds} ${t.name.padEnd(26)} ${run.seconds.toFixed(2)} s  ${run.rssMb.toFixed(0)} MB`);
+    }
+  }
+  const med = new Map(tools.map((t) => [t, median(runs.get(t)!.map((x) => x.seconds))]));
+  const f2b = tools.find((t) => t === TOOLS.fail2ban);
+  const grep = tools.find((t) => t === TOOLS.grep);
+  const rows = [['tool', 'median s', 'lines/s', 'MB/s', 'peak RSS MB', 'vs fail2ban', 'vs grep', 'found']];
+  for (const t of tools) {
+    const s = Math.max(med.get(t)!, 0.01);
+    const rss = Math.max(...runs.get(t)!.map((x) => x.rssMb));
+    rows.push([
+      t.name,
+      s.toFixed(2),
+      Math.round(lines / s).toLocaleString('en'),
+      (bytes / 1e6 / s).toFixed(1),
+      rss.toFixed(0),
+      f2b ? `${(med.get(f2b)! / s).toFixed(1)}x` : '-',
+      grep ? `${(s / Math.max(med.get(grep)!, 0.01)).toFixed(1)}x slower` : '-',
+      t.found(runs.get(t)![0].stdout),
+    ]);
+  }
+  console.log(`\n${file}: ${lines.toLocaleString('en')} lines, ${(bytes / 1e6).toFixed(1)} MB; ${o.rounds} rounds; load average ${Math.min(...load).toFixed(1)}-${Math.max(...load).toFixed(1)}`);
+  console.log(table(rows));
+  const summary = file + '.json';
+  if (existsSync(summary)) {
+    const s = JSON.parse(readFileSync(summary, 'utf8')) as { scanners?: unknown[] };
+    if (s.scanners) console.log(`the generator planted ${s.scanners.length} scanners`);
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : String(err));
+  process.exitCode = 1;
+});
