@@ -1,3 +1,4 @@
+import { parseAddress } from '@portcullis/core';
 import { formatDuration, parseDuration } from '../config/values.js';
 import { addBan, removeBan } from '../run/ops.js';
 import { StateStore, type BanRecord } from '../state/store.js';
@@ -6,6 +7,7 @@ import { UsageError } from './errors.js';
 import type { Io } from './main.js';
 import { parseOptions } from './options.js';
 import { write } from './output.js';
+import { publishByHand } from './fleet-setup.js';
 
 /** `portcullis bans list|add ADDR [--for 2h]|remove ADDR`. */
 export async function bansCommand(argv: string[], io: Io): Promise<number> {
@@ -36,13 +38,13 @@ export async function bansCommand(argv: string[], io: Io): Promise<number> {
     if (!r.ok) throw new UsageError(`bans add: ${r.problem}`);
     if (values.json) io.stdout.write(`${JSON.stringify(view(r.record, setup.now()))}\n`);
     else if (!setup.dryRun) io.stdout.write(`blocked ${r.record.address} until ${new Date(r.record.until).toISOString()}\n`);
-    return 0;
+    return publishByHand(setup, io, [{ op: 'ban', address: r.record.address, until: r.record.until, reason: r.record.reason }]);
   }
   const r = await removeBan(stateDeps(setup), address);
   if (!r.ok) throw new UsageError(`bans remove: ${r.problem}`);
   if (values.json) io.stdout.write(`${JSON.stringify({ removed: r.removed.map((b) => view(b, setup.now())) })}\n`);
   else if (!setup.dryRun) io.stdout.write(r.removed.length ? `unblocked ${address} (${r.removed.map((b) => b.kind).join(', ')})\n` : `${address} had no ban on record; removed from the kernel sets if it was there\n`);
-  return 0;
+  return publishByHand(setup, io, [{ op: 'unban', address: parseAddress(address)?.address ?? address }]);
 }
 
 interface BanView {

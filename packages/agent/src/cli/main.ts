@@ -6,6 +6,7 @@ import { StateError } from '../state/store.js';
 import { bansCommand } from './bans.js';
 import { UsageError } from './errors.js';
 import { decodeCommand } from './decode.js';
+import { followCommand } from './follow.js';
 import { restoreCommand } from './restore.js';
 import { runCommand } from './run.js';
 import { scanCommand } from './scan.js';
@@ -33,6 +34,7 @@ Usage:
   portcullis bans list [--json]             active bans (and whether the kernel holds them)
   portcullis bans add ADDR [--for 2h] [--reason TEXT]   block an address by hand (the allow list still wins)
   portcullis bans remove ADDR               lift every ban of an address and forget its offences
+  portcullis follow [--config FILE]         a service: apply the fleet's bans (config share) within a second
   portcullis help | --help                  this text
   portcullis --version
 
@@ -72,6 +74,8 @@ Exit codes:
   6  the firewall refused, is missing or not running (nothing recorded: the next run retries the same lines)
   7  another run holds the state lock and did not finish in time
   8  the state file is unusable and has no good backup (repair it or move it aside)
+  9  the fleet's Redis (config share) was down, slow or refused the credentials: local work was done and saved,
+     bans not sent wait in the outbox for the next run that reaches it
 `;
 
 export async function main(argv: string[], io: Io): Promise<number> {
@@ -101,6 +105,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
         return await statusCommand(rest, io);
       case 'bans':
         return await bansCommand(rest, io);
+      case 'follow':
+        return await followCommand(rest, io);
       default:
         throw new UsageError(`unknown command '${command}'; see 'portcullis --help'`);
     }

@@ -7,6 +7,7 @@ import { ProgressBar } from './progress.js';
 import { UsageError } from './errors.js';
 import type { Io } from './main.js';
 import { parseOptions } from './options.js';
+import { fleetLink, reportFleet } from './fleet-setup.js';
 
 /** `portcullis run`: one pass of the agent (see runOnce). Silent on success unless --verbose or on a terminal. */
 export async function runCommand(argv: string[], io: Io): Promise<number> {
@@ -17,6 +18,7 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
   const started = Date.now();
   const bar = isTerminal(io.stderr) ? new ProgressBar(io.stderr) : undefined;
   let summary: RunSummary;
+  const fleet = fleetLink(setup, io);
   try {
     summary = await runOnce({
       ...stateDeps(setup),
@@ -26,16 +28,19 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
       ban: cfg.ban,
       startAt: cfg.start,
       progress: bar && ((source, file, offset) => bar.update(source, file, offset)),
+      fleet,
     });
   } catch (err) {
     bar?.end();
     if (values.metrics) await writeMetricsFile(values.metrics, runInfo(started, false)).catch(() => undefined);
     throw err;
+  } finally {
+    await fleet?.close();
   }
   bar?.end();
   if (values.metrics) await writeMetricsFile(values.metrics, runSamples(summary, started));
   report(summary, say, values.verbose === true);
-  return 0;
+  return reportFleet(summary.fleet, setup, values.verbose === true);
 }
 
 function report(s: RunSummary, say: (line: string) => void, verbose: boolean): void {

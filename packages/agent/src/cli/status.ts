@@ -6,6 +6,7 @@ import { CONFIG_OPTIONS, kernelEntries, setUp } from './agent-setup.js';
 import { UsageError } from './errors.js';
 import type { Io } from './main.js';
 import { parseOptions } from './options.js';
+import { fleetStatus, fleetLines } from './fleet-status.js';
 
 interface SourceStatus {
   source: string;
@@ -43,6 +44,7 @@ export async function statusCommand(argv: string[], io: Io): Promise<number> {
     kernel_problem: kernel.problem ?? null,
     offences: state.offences.size,
     carried_lines: state.carry.length,
+    fleet: fleetStatus(cfg.share, state.fleet),
   };
   if (values.json) {
     io.stdout.write(`${JSON.stringify(doc)}\n`);
@@ -65,6 +67,7 @@ export async function statusCommand(argv: string[], io: Io): Promise<number> {
   if (doc.running) out.push(`running:  a run holds the lock (${doc.running})`);
   out.push(`bans:     ${doc.bans.block} block, ${doc.bans.spoof} spoof (WAN only) active; ${state.offences.size} sources with offences on record`);
   out.push(`kernel:   ${kernelCount !== undefined ? `${kernelCount} entries in our sets${kernelCount < active.length ? ' (fewer than on record: run portcullis restore)' : ''}` : `cannot tell (${kernel.problem})`}`);
+  out.push(...fleetLines(doc.fleet, now));
   io.stdout.write(`${out.join('\n')}\n`);
   return 0;
 }

@@ -19,6 +19,7 @@ import { withState, type StateDeps } from './with-state.js';
 import type { FileCursor, JournalCursor } from '../sources/cursor.js';
 import { readNew } from '../sources/file-cursor.js';
 import { readJournal, type JournalOptions } from '../sources/journald.js';
+import { banItems, type FleetLink, type FleetReport } from '../share/fleet.js';
 
 export interface RunDeps extends StateDeps {
   /** Log files by path, or `journald`. */
@@ -32,6 +33,8 @@ export interface RunDeps extends StateDeps {
   readonly journal?: JournalOptions;
   /** Called every few thousand lines of a log file with the byte offset reached (for a progress bar). */
   readonly progress?: (source: string, file: string, offset: number) => void;
+  /** Sharing bans through Redis (config `share`); absent: off. */
+  readonly fleet?: FleetLink;
 }
 
 export interface RunSummary {
@@ -54,6 +57,8 @@ export interface RunSummary {
   active: Record<'block' | 'spoof', number>;
   capabilities: Capabilities;
   notes: string[];
+  /** What the fleet sent, took and refused; a `problem` when Redis could not be used. */
+  fleet?: FleetReport;
 }
 
 /**
@@ -115,7 +120,11 @@ export async function runOnce(deps: RunDeps): Promise<RunSummary> {
     const decisions = decided.decisions.filter((d) => !active.has(banKey(d)));
     const alreadyBanned = decided.decisions.length - decisions.length;
     const applied = guardedBans(decisions, allow, deps.log);
-    if (applied.length) await deps.backend.apply(applied);
+    // the fleet's bans go through the same batch (checked against the allow list in there, at the last step)
+    const fleet = await deps.fleet?.receive(state, allow, now, applied);
+    if (fleet?.remove.length) await deps.backend.remove(fleet.remove);
+    const batch = fleet?.apply.length ? [...applied, ...fleet.apply] : applied;
+    if (batch.length) await deps.backend.apply(batch);
 
     // record: bans, offences, the tail, then cursors: all in one atomic save, after the backend said yes
     const appliedKeys = new Set(applied.map(banKey));
@@ -127,6 +136,9 @@ export async function runOnce(deps: RunDeps): Promise<RunSummary> {
     }
     state.carry = nextCarry(tail, deps.detect, new Set(state.bans.map((b) => b.address)), allow);
     for (const [source, pos] of positions) state.cursors.set(source, pos);
+    fleet?.commit(state);
+    // after the batch, into the outbox saved with this state; sent now if Redis answers, else by a later command
+    await deps.fleet?.publish(state, banItems(fresh, now), now);
     state.lastRun = { at: deps.now(), lines, firewallLines, findings: findings.length, applied: applied.length };
     return {
       lines,
@@ -143,6 +155,7 @@ export async function runOnce(deps: RunDeps): Promise<RunSummary> {
       active: { block: state.bans.filter((b) => b.kind === 'block').length, spoof: state.bans.filter((b) => b.kind === 'spoof').length },
       capabilities,
       notes,
+      ...(deps.fleet && { fleet: deps.fleet.report }),
     };
   });
 }

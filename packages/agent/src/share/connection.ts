@@ -55,11 +55,19 @@ export async function connectFleet(s: ShareSettings, env: Readonly<Record<string
   // the client reports socket errors as events too; they are handled where the command fails
   client.on('error', () => undefined);
   const explain = (err: unknown): FleetError => describe(err, where, s.timeoutMs);
+  // the handshake (HELLO/AUTH) runs without the command timeout: a server that accepts and then says nothing
+  // (frozen, overloaded) would hold the run forever, so the whole connect gets the one timeout
+  let timer: NodeJS.Timeout | undefined;
+  const silent = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new FleetError(`cannot reach Redis at ${where}: no answer within ${s.timeoutMs / 1000}s`, 'timeout')), s.timeoutMs);
+  });
   try {
-    await client.connect();
+    await Promise.race([client.connect(), silent]);
   } catch (err) {
-    await client.destroy();
+    client.destroy();
     throw explain(err);
+  } finally {
+    clearTimeout(timer);
   }
   let roundTrips = 1;
   return {

@@ -12,7 +12,7 @@ import { ErrorReply } from 'redis';
 import { FleetError, type FleetClient, type Reply } from './connection.js';
 import { checkAddress, checkUntil, readEntry, type FleetOp } from './entry.js';
 import type { FleetKeys } from './keys.js';
-import { compareIds, isStreamId } from './stream-id.js';
+import { compareIds, isStreamId, previousId } from './stream-id.js';
 
 export interface Pulled {
   /** In the order to apply them: the live view first, then the stream. */
@@ -71,7 +71,7 @@ export async function pull(client: FleetClient, keys: FleetKeys, o: PullOptions)
     const [i, first] = await client.batch([info, xread(keys, cursor, page)]);
     const end = streamInfo(i);
     entries = first ?? null;
-    if (end.maxDeleted !== undefined && cursor !== '0-0' && compareIds(end.maxDeleted, cursor) > 0) {
+    if (end.lostAfter !== undefined && compareIds(end.lostAfter, cursor) > 0) {
       // entries after our cursor were trimmed by the cap: what they said is in the live view, if anywhere
       if (o.liveAllowed) {
         const [view] = await client.batch([liveRange(keys, o.now)]);
@@ -108,8 +108,14 @@ function liveRange(keys: FleetKeys, now: number): string[] {
   return ['ZRANGE', keys.live, `(${now}`, '+inf', 'BYSCORE', 'LIMIT', '0', String(MAX_LIVE), 'WITHSCORES'];
 }
 
-/** The stream's last ID and the highest trimmed one (Redis 7.0 and later); an absent stream ends at 0-0. */
-function streamInfo(reply: Reply | ErrorReply | undefined): { last: string; maxDeleted?: string } {
+/**
+ * The stream's last ID, and the ID up to which entries may have been lost (Redis 7.0 and later): the highest one
+ * deleted by hand (`max-deleted-entry-id`), or, once the cap trimmed anything (`entries-added` above `length`),
+ * the oldest one kept: a cursor before it may have missed entries. The second is cautious (the trim may have
+ * stopped right at the cursor); the price of a false alarm is one read of the live view. An absent stream ends
+ * at 0-0.
+ */
+function streamInfo(reply: Reply | ErrorReply | undefined): { last: string; lostAfter?: string } {
   if (reply instanceof ErrorReply) {
     if (/no such key/i.test(reply.message)) return { last: '0-0' };
     throw new FleetError(`Redis refused XINFO STREAM: ${reply.message.split('\n')[0]}`, 'refused');
@@ -121,8 +127,16 @@ function streamInfo(reply: Reply | ErrorReply | undefined): { last: string; maxD
   };
   const last = get('last-generated-id');
   const maxDeleted = get('max-deleted-entry-id');
-  if (!isStreamId(last)) throw new FleetError('Redis answered XINFO STREAM without a last-generated-id (Redis 7.0 or later, or Valkey, is needed)', 'refused');
-  return { last, ...(isStreamId(maxDeleted) && { maxDeleted }) };
+  const first = get('recorded-first-entry-id');
+  const added = Number(get('entries-added'));
+  const length = Number(get('length'));
+  if (!isStreamId(last) || !isStreamId(maxDeleted) || !isStreamId(first)) {
+    throw new FleetError('Redis answered XINFO STREAM without last-generated-id, max-deleted-entry-id or recorded-first-entry-id (Redis 7.0 or later, or Valkey, is needed)', 'refused');
+  }
+  // entries before `first` were trimmed: a cursor older than the entry just before it may have missed some
+  const trimmedBefore = added > length ? previousId(first) : undefined;
+  const lostAfter = trimmedBefore !== undefined && compareIds(trimmedBefore, maxDeleted) > 0 ? trimmedBefore : maxDeleted;
+  return { last, ...(lostAfter !== '0-0' && { lostAfter }) };
 }
 
 /** `[[key, [[id, [f, v, ...]], ...]]]` or null, as XREAD answers in RESP2. */

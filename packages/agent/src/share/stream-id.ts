@@ -16,6 +16,13 @@ export function compareIds(a: string, b: string): number {
   return as === bs ? 0 : as < bs ? -1 : 1;
 }
 
+/** The greatest ID before `id` (no such entry need exist): `5-0` gives `4-18446744073709551615`. */
+export function previousId(id: string): string {
+  const [ms, seq] = parts(id);
+  if (seq > 0n) return `${ms}-${seq - 1n}`;
+  return ms > 0n ? `${ms - 1n}-18446744073709551615` : '0-0';
+}
+
 function parts(id: string): [bigint, bigint] {
   const m = ID.exec(id);
   if (!m) throw new Error(`not a stream ID: ${id}`);
