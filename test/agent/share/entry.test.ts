@@ -1,0 +1,149 @@
+/**
+ * The fleet's pure parts: what a received stream entry must be (and what a hostile one is refused for), stream ID
+ * order, the outbox's last-word-wins queue, the `fleet` field of state.json both ways, and the `share` config
+ * section's messages (which must never repeat a password).
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { checkConfigText, ConfigError } from '../../../packages/agent/src/config/load.js';
+import { encodeEntry, readEntry } from '../../../packages/agent/src/share/entry.js';
+import { emptyFleetState, MAX_OUTBOX, queue } from '../../../packages/agent/src/share/fleet-state.js';
+import { redactUrl } from '../../../packages/agent/src/share/settings.js';
+import { compareIds, previousId } from '../../../packages/agent/src/share/stream-id.js';
+import { emptyState, parseState, serializeState, StateStore } from '../../../packages/agent/src/state/store.js';
+
+const NOW = Date.UTC(2026, 10, 25, 12, 0, 0);
+
+describe('fleet entries, IDs, outbox and config', () => {
+  it('an entry written by encodeEntry reads back the same', () => {
+    const fields = encodeEntry({ op: 'ban', address: '2001:db8::7', until: NOW + 60_000, reason: 'port scan', types: ['syn', 'fin'] }, 'web-1');
+    assert.deepEqual(readEntry(fields, NOW), {
+      ok: true,
+      value: { op: 'ban', address: '2001:db8::7', family: 6, until: NOW + 60_000, reason: 'port scan', types: ['syn', 'fin'], node: 'web-1' },
+    });
+    assert.deepEqual(readEntry(encodeEntry({ op: 'unban', address: '192.0.2.9' }, 'web-1'), NOW), { ok: true, value: { op: 'unban', address: '192.0.2.9', family: 4, node: 'web-1' } });
+  });
+
+  it('addresses are made canonical; hostile or broken entries are refused with a reason', () => {
+    const ban = (addr: string, until = String(NOW + 60_000), node = 'n1', extra: string[] = []) => readEntry(['op', 'ban', 'addr', addr, 'until', until, 'node', node, ...extra], NOW);
+    const ok = ban('2001:DB8:0:0::0007');
+    assert.equal(ok.ok && ok.value.address, '2001:db8::7');
+    const refused: Array<[ReturnType<typeof readEntry>, RegExp]> = [
+      [ban('0.0.0.0/0'), /'0\.0\.0\.0\/0' is not an IPv4 or IPv6 address/],
+      [ban('198.51.100.0/24'), /not an IPv4 or IPv6 address/],
+      [ban('127.0.0.1'), /127\.0\.0\.1 is a loopback address, never blocked from the fleet/],
+      [ban('::1'), /loopback/],
+      [ban('::'), /unspecified/],
+      [ban('255.255.255.255'), /broadcast/],
+      [ban('ff02::1'), /multicast/],
+      [ban('fe80::1'), /link-local/],
+      [ban('::ffff:192.0.2.1'), /ipv4-mapped/],
+      [ban('192.0.2.1', String(NOW - 1)), /ended already/],
+      [ban('192.0.2.1', String(NOW + 11 * 365 * 86_400_000)), /absurdly far/],
+      [ban('192.0.2.1', '1e20'), /no time "until"/],
+      [ban('192.0.2.1', String(NOW + 1000), 'a b'), /no valid node name \('a b'\)/],
+      [ban('192.0.2.1', String(NOW + 1000), 'n1', ['types', 'syn,$(reboot)']), /"types"/],
+      [readEntry(['op', 'exec', 'addr', '192.0.2.1', 'node', 'n1'], NOW), /op 'exec'/],
+      [readEntry(['op', 'ban', 'addr'], NOW), /not a short list/],
+      [readEntry('ban 192.0.2.1', NOW), /not a short list/],
+      [readEntry(Array.from({ length: 40 }, () => 'x'), NOW), /not a short list/],
+    ];
+    for (const [r, why] of refused) {
+      assert.equal(r.ok, false, JSON.stringify(r));
+      assert.match(!r.ok ? r.problem : '', why);
+    }
+  });
+
+  it('a reason cannot write to a terminal: control characters become spaces, and it is cut to 200 characters', () => {
+    const r = readEntry(['op', 'ban', 'addr', '192.0.2.1', 'until', String(NOW + 1000), 'node', 'n', 'reason', `a\u001b[2J\r\nb\u0085${'x'.repeat(500)}`], NOW);
+    assert.ok(r.ok);
+    assert.equal(r.ok && r.value.reason.length, 200);
+    assert.ok(r.ok && !/[\u0000-\u001f\u007f-\u009f]/.test(r.value.reason));
+  });
+
+  it('stream IDs compare exactly, also past 2^53', () => {
+    assert.ok(compareIds('1700000000000-0', '1700000000000-1') < 0);
+    assert.ok(compareIds('1700000000001-0', '1700000000000-99') > 0);
+    assert.equal(compareIds('9007199254740993-0', '9007199254740992-0'), 1);
+    assert.equal(previousId('5-0'), '4-18446744073709551615');
+    assert.equal(previousId('5-3'), '5-2');
+    assert.equal(previousId('0-0'), '0-0');
+  });
+
+  it('the outbox keeps the last word per address, in order, and at most MAX_OUTBOX items', () => {
+    const f = emptyFleetState();
+    queue(f, [{ op: 'ban', address: '192.0.2.1', until: 1 }, { op: 'ban', address: '192.0.2.2', until: 1 }]);
+    queue(f, [{ op: 'unban', address: '192.0.2.1' }]);
+    assert.deepEqual(f.outbox.map((o) => `${o.op} ${o.address}`), ['ban 192.0.2.2', 'unban 192.0.2.1']);
+    queue(f, Array.from({ length: MAX_OUTBOX + 10 }, (_, i) => ({ op: 'ban' as const, address: `2001:db8::${(i + 1).toString(16)}`, until: 1 })));
+    assert.equal(f.outbox.length, MAX_OUTBOX);
+    assert.equal(f.outbox.at(-1)?.address, `2001:db8::${(MAX_OUTBOX + 10).toString(16)}`, 'the newest are kept');
+  });
+
+  it('the fleet field travels through state.json, and a damaged one is named', async () => {
+    const s = emptyState();
+    s.fleet = emptyFleetState();
+    s.fleet.cursor = '1700000000000-5';
+    s.fleet.published = 3;
+    s.fleet.nodes.set('web-2', NOW);
+    queue(s.fleet, [{ op: 'ban', address: '192.0.2.1', until: NOW + 1, reason: 'r', types: ['syn'] }]);
+    const back = parseState(serializeState(s, NOW), 'state.json');
+    assert.deepEqual(back.fleet, s.fleet);
+    const dir = mkdtempSync(join(tmpdir(), 'pcl-fleetstate-'));
+    try {
+      const store = new StateStore(dir, { now: () => NOW });
+      await store.save(s);
+      assert.deepEqual((await new StateStore(dir).load()).fleet, s.fleet);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const text = serializeState(s, NOW).replace('"1700000000000-5"', '"next"');
+    assert.throws(() => parseState(text, 'state.json'), /state\.json: "fleet" has a "cursor" that is not a stream ID/);
+    assert.equal(parseState(serializeState(emptyState(), NOW), 'x').fleet, undefined, 'no fleet field without the feature');
+  });
+
+  it('share is off by default and without a URL; on with one, with the defaults filled in', () => {
+    assert.equal(checkConfigText('', 'c.yaml').share, undefined);
+    assert.equal(checkConfigText('share: {node: web-1}', 'c.yaml').share, undefined);
+    const s = checkConfigText('share: {redis: "rediss://ops:pw@redis.example.net:6380/2"}', 'c.yaml').share;
+    assert.deepEqual(s, { redis: 'rediss://ops:pw@redis.example.net:6380/2', prefix: 'portcullis', publish: true, subscribe: true, trust: ['*'], timeoutMs: 2000, streamMax: 100_000 });
+    assert.equal(redactUrl(s!.redis), 'rediss://ops:***@redis.example.net:6380/2');
+  });
+
+  it('share: each mistake named with file:line:column, and the URL (which may hold a password) never repeated', () => {
+    const text = [
+      'share:',
+      '  redis: "http://ops:hunter2@redis.example.net/"',
+      '  timeout: 5m',
+      '  trust: [web-1, "bad name"]',
+      '  prefix: "{x}"',
+      '  password_env: "1BAD"',
+      '',
+    ].join('\n');
+    let err: ConfigError | undefined;
+    try {
+      checkConfigText(text, 'c.yaml');
+    } catch (e) {
+      err = e as ConfigError;
+    }
+    assert.ok(err instanceof ConfigError);
+    assert.deepEqual(err.message.split('\n'), [
+      "c.yaml:4:18: share.trust[1]: 'bad name' is neither * nor a node name (a letter or digit first, then letters, digits, . _ or -)",
+      "c.yaml:5:11: share.prefix: '{x}' cannot be a key prefix (letters, digits, _ . : or -; no braces or spaces; at most 64 characters)",
+      "c.yaml:6:17: share.password_env: '1BAD' is not an environment variable name (letters, digits and _, not a digit first)",
+    ]);
+    let second: ConfigError | undefined;
+    try {
+      checkConfigText('share:\n  redis: "http://ops:hunter2@redis.example.net/"\n  timeout: 5m\n', 'c.yaml');
+    } catch (e) {
+      second = e as ConfigError;
+    }
+    assert.deepEqual(second?.message.split('\n'), [
+      'c.yaml:2:10: share.redis: is a http URL, not redis:// or rediss://',
+      'c.yaml:3:12: share.timeout: is longer than a minute: a run would wait that long for a Redis that is down (at most 60s)',
+    ]);
+    assert.ok(!second?.message.includes('hunter2'));
+  });
+});
