@@ -1,5 +1,5 @@
 import { MAX_DOCUMENT_CHARS } from './limits.js';
-import { NOISE_REASONS, parseDuration, type DetectConfig, type Lang, type NoiseReason } from '@portcullis/core';
+import { chooseLang, NOISE_REASONS, parseDuration, type DetectConfig, type Lang, type NoiseReason } from '@portcullis/core';
 
 /**
  * The `portcullis` settings section. The detection keys are the agent's config keys (`detect.scan.ports`,
@@ -89,8 +89,7 @@ export function sectionOf(options: unknown): unknown {
 
 /** The setting wins; otherwise the client's locale (`ja`, `ja-JP`); otherwise English. */
 export function resolveLang(settings: ServerSettings, locale: string | undefined): Lang {
-  if (settings.language) return settings.language;
-  return locale?.toLowerCase().startsWith('ja') ? 'ja' : 'en';
+  return chooseLang(settings.language, locale);
 }
 
 /** The detector's configuration: the settings' thresholds and the WAN interfaces. */

@@ -1,12 +1,10 @@
 import * as vscode from 'vscode';
-import { decodeLine as decode, explainLine, type Lang } from '@portcullis/core';
+import { chooseLang, decodeLine as decode, explainLine, type Lang } from '@portcullis/core';
 import { escapeHtml, page } from './html.js';
 
 /** The language for panels: the setting, else VS Code's display language. */
 export function lang(): Lang {
-  const set = vscode.workspace.getConfiguration('portcullis').get<string>('language');
-  if (set === 'en' || set === 'ja') return set;
-  return vscode.env.language.startsWith('ja') ? 'ja' : 'en';
+  return chooseLang(vscode.workspace.getConfiguration('portcullis').get<string>('language'), vscode.env.language);
 }
 
 export async function treatAsFirewallLog(): Promise<void> {

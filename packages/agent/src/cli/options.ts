@@ -1,7 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 type OptionsConfig = NonNullable<ParseArgsConfig['options']>;
-import { isLang, type Lang } from '@portcullis/core';
+import { chooseLang, isLang, type Lang } from '@portcullis/core';
 import { UsageError } from './errors.js';
 import type { Io } from './main.js';
 
@@ -25,8 +25,7 @@ export function langOption(value: string | undefined, io: Io): Lang {
     if (!isLang(value)) throw new UsageError(`--lang: '${value}' is not one of en, ja`);
     return value;
   }
-  const env = io.env.LC_ALL || io.env.LC_MESSAGES || io.env.LANG || '';
-  return env.startsWith('ja') ? 'ja' : 'en';
+  return chooseLang(undefined, io.env.LC_ALL || io.env.LC_MESSAGES || io.env.LANG);
 }
 
 export function positiveInt(name: string, value: string | undefined, fallback: number): number {
