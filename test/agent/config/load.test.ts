@@ -196,7 +196,8 @@ start: beginning
   it('maps onto core: toDetectConfig builds a Detector; a disabled spoof rule has no WAN', async () => {
     const cfg = await loadConfig(write('full.yaml', full), options());
     const d = toDetectConfig(cfg);
-    assert.deepEqual(d.scan, { ports: 25, hosts: 15, windowMs: 120_000, stealth: 0, slowPorts: 40, slowWindowMs: 21_600_000, lateReplies: false, maxSources: 1000, longPorts: 30, longHosts: 0, longWindowMs: 172_800_000, maxLongSources: 5000 });
+    assert.deepEqual(d.scan, { ports: 25, hosts: 15, windowMs: 120_000, stealth: 0, slowPorts: 40, slowWindowMs: 21_600_000, lateReplies: false, maxSources: 1000, longPorts: 30, longHosts: 0, longWindowMs: 172_800_000, maxLongSources: 5000, perAddress: [...cfg.neighbours] });
+    assert.ok(cfg.neighbours.length > 0, 'the test machine has networks of its own');
     assert.deepEqual(d.spoof, { wan: [], connected: ['198.51.100.0/24', '2001:db8:1::/64'], idleMs: 1_800_000 });
     assert.deepEqual(d.noise, { reasons: ['igmp', 'mdns'], broadcast: ['192.168.1.255', '198.51.100.255', '192.0.2.255', '192.168.50.255'], guessBroadcast: false });
     new Detector(d);

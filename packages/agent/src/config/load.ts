@@ -706,6 +706,8 @@ export function toDetectConfig(cfg: AgentConfig): DetectConfig {
       longHosts: scan.longHosts,
       longWindowMs: scan.longWindowMs,
       maxLongSources: scan.maxLongSources,
+      // the machines on our own links are each themselves: no /64 adding-up of their ports
+      perAddress: [...cfg.neighbours],
     },
     spoof: { wan: spoof.enabled ? [...cfg.wan] : [], connected: [...cfg.connected], idleMs: spoof.idleMs },
     noise: { reasons: [...noise.reasons], broadcast: [...noise.broadcast], guessBroadcast: noise.guessBroadcast },

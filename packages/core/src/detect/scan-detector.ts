@@ -4,7 +4,7 @@ import { isAllowedTraffic, type DetectEvent } from './event.js';
 import type { PortScanFinding, ScanKind, ScanShape } from './findings.js';
 import { LongHorizonTracker, type LongHorizonSnapshot } from './long-horizon.js';
 import { LruMap } from './lru.js';
-import { isNetworkKey, sourceKey } from './source-key.js';
+import { isNetworkKey, SourceKeys } from './source-key.js';
 import { TimeWindow } from './window.js';
 
 /**
@@ -40,6 +40,11 @@ export interface ScanConfig {
   readonly longWindowMs: number;
   readonly maxLongSources: number;
   /**
+   * Networks whose IPv6 sources are counted one address at a time instead of per /64: the LANs this host is on
+   * (see `SourceKeys`). The agent passes its connected networks.
+   */
+  readonly perAddress: readonly string[];
+  /**
    * Treat a packet from a service port (< 1024) to an unprivileged port (>= 1024) as a late reply, not a probe,
    * when it cannot open a connection (UDP, TCP ACK / FIN+ACK). Conntrack forgets a flow and the resolver's or the
    * web server's last packets then hit random ephemeral ports: without this, 8.8.8.8 looks like a UDP scanner.
@@ -66,6 +71,7 @@ export const DEFAULT_SCAN_CONFIG: ScanConfig = Object.freeze({
   longHosts: 32,
   longWindowMs: 86_400_000,
   maxLongSources: 200_000,
+  perAddress: Object.freeze([]) as readonly string[],
   lateReplies: true,
   maxSources: 50_000,
   maxTargetsPerSource: 4096,
@@ -241,6 +247,7 @@ export class ScanDetector {
   readonly config: ScanConfig;
   private readonly sources = new LruMap<SourceState>();
   private readonly long?: LongHorizonTracker;
+  private readonly keys: SourceKeys;
   private watermark = -Infinity;
   private readonly idleMs: number;
   private readonly stealthKinds: ReadonlySet<ScanKind>;
@@ -252,6 +259,7 @@ export class ScanDetector {
     this.config = resolveScanConfig(config);
     this.idleMs = Math.max(this.config.windowMs, this.config.slowPorts > 0 ? this.config.slowWindowMs : 0);
     this.stealthKinds = new Set<ScanKind>(this.config.stealthKinds);
+    this.keys = new SourceKeys(this.config.perAddress);
     const c = this.config;
     this.oneLineCanCross = c.ports === 1 || c.hosts === 1 || c.stealth === 1 || c.slowPorts === 1;
     if (c.longPorts > 0 || c.longHosts > 0) {
@@ -311,7 +319,7 @@ export class ScanDetector {
     }
     this.stats.probes++;
 
-    const key = sourceKey(src);
+    const key = this.keys.key(src);
     let s = this.sources.get(key);
     if (s) this.sources.touch(key);
     else {
