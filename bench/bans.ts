@@ -85,6 +85,18 @@ async function one(kind: 'ipset' | 'nftables', way: 'batch' | 'per-process'): Pr
   }
 }
 
+// a bench stopped half-way (timeout, ^C) must not leave its namespace behind
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    try {
+      ns('del', NS);
+    } catch {
+      /* not made yet */
+    }
+    process.exit(130);
+  });
+}
+
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const results = new Map<string, number[]>();
 const load = [loadavg()[0]];
