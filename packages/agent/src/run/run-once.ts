@@ -19,7 +19,6 @@ import { withState, type StateDeps } from './with-state.js';
 import type { FileCursor, JournalCursor } from '../sources/cursor.js';
 import { readNew } from '../sources/file-cursor.js';
 import { readJournal, type JournalOptions } from '../sources/journald.js';
-import { afterBans, type AfterBansDeps, type AfterBansSummary } from './intel.js';
 import { banItems, type FleetLink, type FleetReport } from '../share/fleet.js';
 
 export interface RunDeps extends StateDeps {
@@ -34,8 +33,6 @@ export interface RunDeps extends StateDeps {
   readonly journal?: JournalOptions;
   /** Called every few thousand lines of a log file with the byte offset reached (for a progress bar). */
   readonly progress?: (source: string, file: string, offset: number) => void;
-  /** AbuseIPDB and blocklists (config `abuseipdb`, `lists`); absent: neither. */
-  readonly intel?: AfterBansDeps;
   /** Sharing bans through Redis (config `share`); absent: off. */
   readonly fleet?: FleetLink;
 }
@@ -60,8 +57,6 @@ export interface RunSummary {
   active: Record<'block' | 'spoof', number>;
   capabilities: Capabilities;
   notes: string[];
-  /** Scores, lengthened bans, reports, list refreshes. */
-  intel?: AfterBansSummary;
   /** What the fleet sent, took and refused; a `problem` when Redis could not be used. */
   fleet?: FleetReport;
 }
@@ -144,10 +139,6 @@ export async function runOnce(deps: RunDeps): Promise<RunSummary> {
     state.carry = nextCarry(tail, deps.detect, new Set(state.bans.map((b) => b.address)), allow);
     state.detect = detector.snapshot();
     for (const [source, pos] of positions) state.cursors.set(source, pos);
-    // AbuseIPDB and the blocklists after the bans are in, so neither can delay one (every failure is a note)
-    const linesOf = (a: string): string[] => tail.filter((t) => t.src === a).map((t) => t.text);
-    const intel = deps.intel && (await afterBans(deps.intel, { ...deps, now, applied, decisions: fresh, maxBanMs: deps.ban.maxMs, linesOf }, state.bans));
-    if (intel) notes.push(...intel.notes);
     fleet?.commit(state);
     // after the batch, into the outbox saved with this state; sent now if Redis answers, else by a later command
     await deps.fleet?.publish(state, banItems(fresh, now), now);
@@ -167,7 +158,6 @@ export async function runOnce(deps: RunDeps): Promise<RunSummary> {
       active: { block: state.bans.filter((b) => b.kind === 'block').length, spoof: state.bans.filter((b) => b.kind === 'spoof').length },
       capabilities,
       notes,
-      ...(intel && { intel }),
       ...(deps.fleet && { fleet: deps.fleet.report }),
     };
   });
