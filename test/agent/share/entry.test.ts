@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkConfigText, ConfigError } from '../../../packages/agent/src/config/load.js';
-import { encodeEntry, readEntry } from '../../../packages/agent/src/share/entry.js';
+import { encodeEntries, readEntry } from '../../../packages/agent/src/share/entry.js';
 import { emptyFleetState, MAX_OUTBOX, queue } from '../../../packages/agent/src/share/fleet-state.js';
 import { redactUrl } from '../../../packages/agent/src/share/settings.js';
 import { compareIds, previousId } from '../../../packages/agent/src/share/stream-id.js';
@@ -17,20 +17,33 @@ import { emptyState, parseState, serializeState, StateStore } from '../../../pac
 const NOW = Date.UTC(2026, 10, 25, 12, 0, 0);
 
 describe('fleet entries, IDs, outbox and config', () => {
-  it('an entry written by encodeEntry reads back the same', () => {
-    const fields = encodeEntry({ op: 'ban', address: '2001:db8::7', until: NOW + 60_000, reason: 'port scan', types: ['syn', 'fin'] }, 'web-1');
-    assert.deepEqual(readEntry(fields, NOW), {
+  it('a batch written by encodeEntries reads back the same, a hundred lines per entry', () => {
+    const entries = encodeEntries(
+      [
+        { op: 'ban', address: '2001:db8::7', until: NOW + 60_000, reason: 'port scan', types: ['syn', 'fin'] },
+        { op: 'unban', address: '192.0.2.9' },
+      ],
+      'web-1',
+    );
+    assert.equal(entries.length, 1);
+    assert.deepEqual(readEntry(entries[0], NOW), {
       ok: true,
-      value: { op: 'ban', address: '2001:db8::7', family: 6, until: NOW + 60_000, reason: 'port scan', types: ['syn', 'fin'], node: 'web-1' },
+      node: 'web-1',
+      ops: [
+        { op: 'ban', address: '2001:db8::7', family: 6, until: NOW + 60_000, reason: 'port scan', types: ['syn', 'fin'], node: 'web-1' },
+        { op: 'unban', address: '192.0.2.9', family: 4, node: 'web-1' },
+      ],
+      problems: [],
     });
-    assert.deepEqual(readEntry(encodeEntry({ op: 'unban', address: '192.0.2.9' }, 'web-1'), NOW), { ok: true, value: { op: 'unban', address: '192.0.2.9', family: 4, node: 'web-1' } });
+    const many = Array.from({ length: 2500 }, (_, i) => ({ op: 'ban' as const, address: `2001:db8::${(i + 1).toString(16)}`, until: NOW + 1000 }));
+    assert.deepEqual(encodeEntries(many, 'n', 1000).map((e) => e[3]!.split('\n').length), [1000, 1000, 500]);
+    assert.equal(encodeEntries(many, 'n').length, 25);
   });
 
-  it('addresses are made canonical; hostile or broken entries are refused with a reason', () => {
-    const ban = (addr: string, until = String(NOW + 60_000), node = 'n1', extra: string[] = []) => readEntry(['op', 'ban', 'addr', addr, 'until', until, 'node', node, ...extra], NOW);
-    const ok = ban('2001:DB8:0:0::0007');
-    assert.equal(ok.ok && ok.value.address, '2001:db8::7');
-    const refused: Array<[ReturnType<typeof readEntry>, RegExp]> = [
+  it('addresses are made canonical; hostile or broken lines are refused with a reason, the good ones stand', () => {
+    const ban = (addr: string, until = String(NOW + 60_000), extra = '\t\t') => `ban\t${addr}\t${until}${extra}`;
+    const lines: Array<[string, RegExp | undefined]> = [
+      [ban('2001:DB8:0:0::0007'), undefined],
       [ban('0.0.0.0/0'), /'0\.0\.0\.0\/0' is not an IPv4 or IPv6 address/],
       [ban('198.51.100.0/24'), /not an IPv4 or IPv6 address/],
       [ban('127.0.0.1'), /127\.0\.0\.1 is a loopback address, never blocked from the fleet/],
@@ -43,24 +56,46 @@ describe('fleet entries, IDs, outbox and config', () => {
       [ban('192.0.2.1', String(NOW - 1)), /ended already/],
       [ban('192.0.2.1', String(NOW + 11 * 365 * 86_400_000)), /absurdly far/],
       [ban('192.0.2.1', '1e20'), /no time "until"/],
-      [ban('192.0.2.1', String(NOW + 1000), 'a b'), /no valid node name \('a b'\)/],
-      [ban('192.0.2.1', String(NOW + 1000), 'n1', ['types', 'syn,$(reboot)']), /"types"/],
-      [readEntry(['op', 'exec', 'addr', '192.0.2.1', 'node', 'n1'], NOW), /op 'exec'/],
-      [readEntry(['op', 'ban', 'addr'], NOW), /not a short list/],
-      [readEntry('ban 192.0.2.1', NOW), /not a short list/],
-      [readEntry(Array.from({ length: 40 }, () => 'x'), NOW), /not a short list/],
+      [ban('192.0.2.1', String(NOW + 1000), '\tsyn,$(reboot)\t'), /types/],
+      [ban('192.0.2.1', String(NOW + 1000), '\t\treason\textra'), /more fields than a ban has/],
+      ['exec\t192.0.2.1', /op 'exec'/],
+      ['unban\t192.0.2.1\t5', /more than an address/],
+      ['', /op ''/],
     ];
-    for (const [r, why] of refused) {
-      assert.equal(r.ok, false, JSON.stringify(r));
-      assert.match(!r.ok ? r.problem : '', why);
+    const r = readEntry(['node', 'n1', 'bans', lines.map(([l]) => l).join('\n')], NOW);
+    assert.ok(r.ok);
+    assert.deepEqual(r.ok && r.ops.map((o) => o.address), ['2001:db8::7']);
+    const problems = r.ok ? r.problems : [];
+    assert.equal(problems.length, lines.length - 1);
+    lines.slice(1).forEach(([, why], i) => assert.match(problems[i]!, new RegExp(`^line ${i + 2}: .*${why!.source}`)));
+
+    const whole: Array<[unknown, RegExp]> = [
+      [['node', 'a b', 'bans', ban('192.0.2.1')], /no valid node name \('a b'\)/],
+      [['bans', ban('192.0.2.1')], /no valid node name/],
+      [['node', 'n1'], /no "bans" field/],
+      [['node', 'n1', 'bans'], /not a short list/],
+      ['ban 192.0.2.1', /not a short list/],
+      [Array.from({ length: 40 }, () => 'x'), /not a short list/],
+    ];
+    for (const [fields, why] of whole) {
+      const w = readEntry(fields, NOW);
+      assert.equal(w.ok, false, JSON.stringify(w));
+      assert.match(!w.ok ? w.problem : '', why);
     }
+    const flood = readEntry(['node', 'n1', 'bans', Array.from({ length: 1005 }, () => ban('192.0.2.1')).join('\n')], NOW);
+    assert.ok(flood.ok && flood.ops.length === 1000 && /5 lines past the 1000/.test(flood.problems.join()));
   });
 
   it('a reason cannot write to a terminal: control characters become spaces, and it is cut to 200 characters', () => {
-    const r = readEntry(['op', 'ban', 'addr', '192.0.2.1', 'until', String(NOW + 1000), 'node', 'n', 'reason', `a\u001b[2J\r\nb\u0085${'x'.repeat(500)}`], NOW);
-    assert.ok(r.ok);
-    assert.equal(r.ok && r.value.reason.length, 200);
-    assert.ok(r.ok && !/[\u0000-\u001f\u007f-\u009f]/.test(r.value.reason));
+    const r = readEntry(['node', 'n', 'bans', `ban\t192.0.2.1\t${NOW + 1000}\t\ta\u001b[2J\rb\u0085${'x'.repeat(500)}`], NOW);
+    assert.ok(r.ok && r.ops[0]?.op === 'ban');
+    const reason = r.ok && r.ops[0]?.op === 'ban' ? r.ops[0].reason : '';
+    assert.equal(reason.length, 200);
+    assert.ok(!/[\u0000-\u001f\u007f-\u009f]/.test(reason));
+    // and a writer's own reason with a tab or a new line cannot break its line apart
+    const e = encodeEntries([{ op: 'ban', address: '192.0.2.1', until: NOW + 1000, reason: 'a\tb\nban\t127.0.0.1' }], 'n');
+    const back = readEntry(e[0], NOW);
+    assert.ok(back.ok && back.ops.length === 1 && back.problems.length === 0);
   });
 
   it('stream IDs compare exactly, also past 2^53', () => {

@@ -212,11 +212,11 @@ describe('fleet end to end: four victims, nftables, a real Redis on the lab brid
     // a new (empty) Redis at the same place; the nodes keep their config
     redis = await startRedis({ host: REDIS.ipv4, netns: L().host('redis').ns });
     for (const v of victims) await writeConfig(v, shareOf(v), v.host.name === 'v4' ? [`${SCANNER.ipv4}/32`] : []);
-    await R().cli('XADD', '{portcullis}:stream', '*', 'op', 'ban', 'addr', '0.0.0.0/0', 'until', String(Date.now() + 60_000), 'node', 'mallory');
+    await R().cli('XADD', '{portcullis}:stream', '*', 'node', 'mallory', 'bans', `ban\t0.0.0.0/0\t${Date.now() + 60_000}\t\tworld`);
     assert.deepEqual([(await runOn(v1)).code], [0], 'v1 reaches Redis: its outbox goes out');
     const r3 = await runOn(v2);
     assert.equal(r3.code, 0, r3.stderr);
-    assert.match(r3.stderr, /fleet: skipped 1 malformed or hostile stream entry \(first: \d+-\d+ from mallory: '0\.0\.0\.0\/0' is not an IPv4 or IPv6 address\)/);
+    assert.match(r3.stderr, /fleet: skipped 1 malformed or hostile stream entry \(first: \d+-\d+ from mallory: line 1: '0\.0\.0\.0\/0' is not an IPv4 or IPv6 address\)/);
     assert.equal(await inSet(v2, third), true, 'the ban v1 held back while Redis was down reached v2');
   });
 });

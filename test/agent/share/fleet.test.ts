@@ -193,32 +193,35 @@ describe('fleet: sharing bans through a real Redis', function () {
     const b = agent('b');
     await b.run();
     const k = `{${prefix}}:stream`;
-    const future = String(Date.now() + 3_600_000);
-    const bad: string[][] = [
-      ['op', 'ban', 'addr', '0.0.0.0/0', 'until', future, 'node', 'evil'],
-      ['op', 'ban', 'addr', '::/0', 'until', future, 'node', 'evil'],
-      ['op', 'ban', 'addr', '127.0.0.1', 'until', future, 'node', 'evil'],
-      ['op', 'ban', 'addr', '0.0.0.0', 'until', future, 'node', 'evil'],
-      ['op', 'ban', 'addr', '224.0.0.1', 'until', future, 'node', 'evil'],
-      ['op', 'ban', 'addr', '198.51.100.5; rm -rf /', 'until', future, 'node', 'evil'],
-      ['op', 'ban', 'addr', '198.51.100.6', 'until', String(Date.now() - 60_000), 'node', 'evil'],
-      ['op', 'ban', 'addr', '198.51.100.7', 'until', String(Date.now() + 20 * 365 * DAY), 'node', 'evil'],
-      ['op', 'ban', 'addr', '198.51.100.8', 'until', 'soon', 'node', 'evil'],
-      ['op', 'exec', 'addr', '198.51.100.9', 'until', future, 'node', 'evil'],
-      ['op', 'ban', 'addr', '198.51.100.10', 'until', future, 'node', 'evil node; ls'],
-      ['op', 'ban', 'addr', '198.51.100.11', 'until', future],
+    const ahead = String(Date.now() + 3_600_000);
+    // one entry from 'evil' whose lines are each wrong in their own way, and entries wrong as a whole
+    const badLines = [
+      `ban\t0.0.0.0/0\t${ahead}\t\t`,
+      `ban\t::/0\t${ahead}\t\t`,
+      `ban\t127.0.0.1\t${ahead}\t\t`,
+      `ban\t0.0.0.0\t${ahead}\t\t`,
+      `ban\t224.0.0.1\t${ahead}\t\t`,
+      `ban\t198.51.100.5; rm -rf /\t${ahead}\t\t`,
+      `ban\t198.51.100.6\t${Date.now() - 60_000}\t\t`,
+      `ban\t198.51.100.7\t${Date.now() + 20 * 365 * DAY}\t\t`,
+      'ban\t198.51.100.8\tsoon\t\t',
+      `exec\t198.51.100.9\t${ahead}`,
+      `ban\t198.51.100.10\t${ahead}\tsyn,$(reboot)\t`,
     ];
-    for (const fields of bad) await redis.cli('XADD', k, '*', ...fields);
-    // one good entry, with a reason that tries to write to the terminal
-    await redis.cli('XADD', k, '*', 'op', 'ban', 'addr', '198.51.100.12', 'until', future, 'node', 'e', 'reason', 'scan\u001b[2J\ncleared');
+    await redis.cli('XADD', k, '*', 'node', 'evil', 'bans', badLines.join('\n'));
+    await redis.cli('XADD', k, '*', 'node', 'evil node; ls', 'bans', `ban\t198.51.100.11\t${ahead}\t\t`);
+    await redis.cli('XADD', k, '*', 'bans', `ban\t198.51.100.13\t${ahead}\t\t`);
+    // one good line, with a reason that tries to write to the terminal
+    await redis.cli('XADD', k, '*', 'node', 'e', 'bans', `ban\t198.51.100.12\t${ahead}\tsyn\tscan\u001b[2J cleared`);
+    const skippedCount = badLines.length + 2;
     const r = await b.run();
-    assert.equal(r.fleet?.skipped, bad.length);
+    assert.equal(r.fleet?.skipped, skippedCount);
     assert.equal(r.fleet?.applied, 1);
     assert.deepEqual((await b.state()).bans.map((x) => x.address), ['198.51.100.12']);
     assert.ok(!/[\u0000-\u001f]/.test((await b.state()).bans[0]!.reason), 'control characters removed from the reason');
     assert.ok(!/0\.0\.0\.0|::\/0|127\.0\.0\.1|224\.0\.0\.1|rm -rf/.test(b.commands), b.commands);
-    assert.match(r.fleet?.notes.join('\n') ?? '', /skipped 12 malformed or hostile stream entries \(first: \d+-\d+ from evil: '0\.0\.0\.0\/0' is not an IPv4 or IPv6 address\)/);
-    assert.equal((await b.state()).fleet?.skipped, 12);
+    assert.match(r.fleet?.notes.join('\n') ?? '', /skipped 13 malformed or hostile stream entries \(first: \d+-\d+ from evil: line 1: '0\.0\.0\.0\/0' is not an IPv4 or IPv6 address\)/);
+    assert.equal((await b.state()).fleet?.skipped, 13);
   });
 
   it('a wrong password: local bans go on, the cursor stays, the ban waits in the outbox and goes out on the next good run', async () => {
@@ -283,15 +286,17 @@ describe('fleet: sharing bans through a real Redis', function () {
   it('a node whose unread entries were trimmed by the cap reads the live view instead', async () => {
     const [a, b] = [agent('a', { streamMax: 10 }), agent('b')];
     await b.run();
-    // 300 bans by hand on a (more than the cap keeps), sent in one round trip
-    const st = await a.state();
+    // 300 bans by hand on a, two per command (one stream entry each): more entries than the cap keeps
     const until = Date.now() + 3_600_000;
     const link = new FleetLink({ ...a.share, node: 'a' }, { env: {}, maxBanMs: 7 * DAY });
-    const items = Array.from({ length: 300 }, (_, i) => ({ op: 'ban' as const, address: `2001:db8:f1::${(i + 1).toString(16)}`, until, reason: 'by hand' }));
-    await link.publish(st, items, Date.now());
+    for (let i = 0; i < 300; i += 2) {
+      const st = await a.state();
+      const items = [i, i + 1].map((j) => ({ op: 'ban' as const, address: `2001:db8:f1::${(j + 1).toString(16)}`, until, reason: 'by hand' }));
+      await link.publish(st, items, Date.now());
+    }
     await link.close();
     assert.equal(link.report.published, 300);
-    assert.ok(Number(await redis.cli('XLEN', `{${prefix}}:stream`)) < 300, 'the stream was trimmed');
+    assert.ok(Number(await redis.cli('XLEN', `{${prefix}}:stream`)) < 150, 'the stream was trimmed');
     const rb = await b.run();
     assert.equal(rb.fleet?.applied, 300, 'every live ban arrived');
     assert.ok(rb.fleet?.notes.some((n) => /trimmed from the stream/.test(n)), rb.fleet?.notes.join('; '));

@@ -10,8 +10,20 @@ import { MAX_DURATION_S } from '../config/schema.js';
 import { MAX_REASON, type OutboxItem } from './fleet-state.js';
 import { isNodeName } from './settings.js';
 
-/** Field names on the wire; short, the same in every entry (Redis stores repeated field names once per node). */
-export const F = { op: 'op', address: 'addr', until: 'until', reason: 'reason', types: 'types', node: 'node' } as const;
+/**
+ * On the wire, one stream entry carries a batch: `node` (the writer) and `bans`, one line per ban or unban,
+ * tab-separated: `ban <addr> <until ms> <types,...> <reason>` or `unban <addr>`. Entries per batch, not per ban:
+ * a run that bans 10 000 scanners sends a hundred XADDs, not ten thousand, and the field names are not repeated.
+ */
+export const F = { node: 'node', bans: 'bans' } as const;
+
+/**
+ * Lines a writer puts in one entry. Small enough that the newest and oldest entries, which every reader gets back
+ * from `XINFO STREAM`, stay a few kB; large enough that 10 000 bans are 100 XADDs in one pipeline.
+ */
+export const PER_ENTRY = 100;
+/** Lines a reader takes from one entry at most (a hostile writer can put more; they are refused, counted). */
+export const MAX_LINES = 1000;
 
 /** Address classes a fleet ban may never name: blocking them would cut the host off from itself or its link. */
 const NEVER = new Set(['loopback', 'unspecified', 'multicast', 'broadcast', 'link-local']);
@@ -22,46 +34,67 @@ export type FleetOp =
   | { readonly op: 'ban'; readonly address: string; readonly family: 4 | 6; readonly until: number; readonly reason: string; readonly types: readonly string[]; readonly node: string }
   | { readonly op: 'unban'; readonly address: string; readonly family: 4 | 6; readonly node: string };
 
-export type ReadResult = { readonly ok: true; readonly value: FleetOp } | { readonly ok: false; readonly problem: string; readonly node?: string };
+/** An entry read: its writer's valid lines, and why each other line was refused; or why the whole entry was. */
+export type ReadResult =
+  | { readonly ok: true; readonly node: string; readonly ops: FleetOp[]; readonly problems: string[] }
+  | { readonly ok: false; readonly problem: string; readonly node?: string };
 
-/** The field/value list of `XADD`, for one outbox item. */
-export function encodeEntry(item: OutboxItem, node: string): string[] {
-  const out = [F.op, item.op, F.address, item.address, F.node, node];
-  if (item.op === 'ban') {
-    out.push(F.until, String(Math.round(item.until ?? 0)));
-    if (item.reason) out.push(F.reason, printable(item.reason));
-    if (item.types?.length) out.push(F.types, item.types.join(','));
+/** The field/value lists of the `XADD`s for a batch of outbox items, PER_ENTRY lines each. */
+export function encodeEntries(items: readonly OutboxItem[], node: string, perEntry = PER_ENTRY): string[][] {
+  const out: string[][] = [];
+  for (let i = 0; i < items.length; i += perEntry) {
+    const lines = items.slice(i, i + perEntry).map((item) =>
+      item.op === 'ban'
+        ? ['ban', item.address, String(Math.round(item.until ?? 0)), (item.types ?? []).join(','), printable(item.reason ?? '').slice(0, MAX_REASON)].join('\t')
+        : ['unban', item.address].join('\t'),
+    );
+    out.push([F.node, node, F.bans, lines.join('\n')]);
   }
   return out;
 }
 
 /**
- * Checks one entry's fields (as Redis returns them: a flat list, name then value) at time `now`. How long a ban
- * lasts here is the receiver's business (fleet.ts shortens it to the local ban.max); this only refuses nonsense.
+ * Checks one entry's fields (as Redis returns them: a flat list, name then value) at time `now`, line by line: a
+ * bad line is refused on its own, the others stand. How long a ban lasts here is the receiver's business (fleet.ts
+ * shortens it to the local ban.max); this only refuses nonsense.
  */
 export function readEntry(fields: unknown, now: number): ReadResult {
-  if (!Array.isArray(fields) || fields.length % 2 !== 0 || fields.length > 32) return { ok: false, problem: 'is not a short list of fields and values' };
+  if (!Array.isArray(fields) || fields.length % 2 !== 0 || fields.length > 16) return { ok: false, problem: 'is not a short list of fields and values' };
   const m = new Map<string, string>();
   for (let i = 0; i < fields.length; i += 2) {
     const k: unknown = fields[i];
     const v: unknown = fields[i + 1];
-    if (typeof k !== 'string' || typeof v !== 'string' || v.length > 1024) return { ok: false, problem: 'has a field that is not short text' };
+    if (typeof k !== 'string' || typeof v !== 'string' || v.length > MAX_LINES * 400) return { ok: false, problem: 'has a field that is not text of a sensible length' };
     m.set(k, v);
   }
   const node = m.get(F.node);
   if (node === undefined || !isNodeName(node)) return { ok: false, problem: `has no valid node name${node === undefined ? '' : ` ('${printable(node).slice(0, 64)}')`}` };
-  const op = m.get(F.op);
-  if (op !== 'ban' && op !== 'unban') return { ok: false, problem: `has op '${printable(op ?? '').slice(0, 16)}', not ban or unban`, node };
-  const target = checkAddress(m.get(F.address));
-  if (typeof target === 'string') return { ok: false, problem: target, node };
-  if (op === 'unban') return { ok: true, value: { op, address: target.address, family: target.family, node } };
-  const until = checkUntil(m.get(F.until), now);
-  if (typeof until === 'string') return { ok: false, problem: until, node };
-  const reason = printable(m.get(F.reason) ?? '').slice(0, MAX_REASON);
-  const typesText = m.get(F.types) ?? '';
-  const types = typesText === '' ? [] : typesText.split(',');
-  if (types.length > MAX_TYPES || !types.every((t) => /^[a-z0-9-]{1,16}$/.test(t))) return { ok: false, problem: 'has "types" that are not a short list of probe kinds', node };
-  return { ok: true, value: { op, address: target.address, family: target.family, until, reason, types, node } };
+  const text = m.get(F.bans);
+  if (text === undefined) return { ok: false, problem: 'has no "bans" field', node };
+  const lines = text.split('\n');
+  const ops: FleetOp[] = [];
+  const problems: string[] = [];
+  lines.slice(0, MAX_LINES).forEach((line, i) => {
+    const r = readLine(line, node, now);
+    if (typeof r === 'string') problems.push(`line ${i + 1}: ${r}`);
+    else ops.push(r);
+  });
+  if (lines.length > MAX_LINES) problems.push(`${lines.length - MAX_LINES} lines past the ${MAX_LINES} an entry may hold`);
+  return { ok: true, node, ops, problems };
+}
+
+function readLine(line: string, node: string, now: number): FleetOp | string {
+  const [op, addr, untilText, typesText, reasonText, ...rest] = line.split('\t');
+  if (op !== 'ban' && op !== 'unban') return `op '${printable(op ?? '').slice(0, 16)}', not ban or unban`;
+  const target = checkAddress(addr);
+  if (typeof target === 'string') return target;
+  if (op === 'unban') return untilText === undefined ? { op, address: target.address, family: target.family, node } : 'an unban with more than an address';
+  if (rest.length) return 'more fields than a ban has';
+  const until = checkUntil(untilText, now);
+  if (typeof until === 'string') return until;
+  const types = typesText ? typesText.split(',') : [];
+  if (types.length > MAX_TYPES || !types.every((t) => /^[a-z0-9-]{1,16}$/.test(t))) return 'types that are not a short list of probe kinds';
+  return { op, address: target.address, family: target.family, until, reason: printable(reasonText ?? '').slice(0, MAX_REASON), types, node };
 }
 
 /** An address a fleet ban may name, canonical; or why not. Also used for the live view's members. */

@@ -1,11 +1,11 @@
 /**
- * Sends the outbox in one round trip: per item an `XADD` (capped with `MAXLEN ~`, which lets Redis trim whole
- * nodes of the stream cheaply) and the live view's update (`ZADD GT`: of two bans of one address the later end
- * stays; `ZREM` for an unban), then one prune of the bans that ended.
+ * Sends the outbox in one round trip: an `XADD` per thousand items (capped with `MAXLEN ~`, which lets Redis trim
+ * whole nodes of the stream cheaply), the live view's update in one `ZADD GT` (of two bans of one address the later
+ * end stays) and one `ZREM` for the unbans, then one prune of the bans that ended.
  */
 import { ErrorReply } from 'redis';
 import { FleetError, type FleetClient } from './connection.js';
-import { encodeEntry } from './entry.js';
+import { encodeEntries } from './entry.js';
 import type { OutboxItem } from './fleet-state.js';
 import type { FleetKeys } from './keys.js';
 
@@ -19,10 +19,11 @@ export async function sendOutbox(
   const live = items.filter((i) => i.op === 'unban' || (i.until ?? 0) > opts.now);
   if (!live.length) return 0;
   const commands: string[][] = [];
-  for (const item of live) {
-    commands.push(['XADD', keys.stream, 'MAXLEN', '~', String(opts.streamMax), '*', ...encodeEntry(item, opts.node)]);
-    commands.push(item.op === 'ban' ? ['ZADD', keys.live, 'GT', String(item.until), item.address] : ['ZREM', keys.live, item.address]);
-  }
+  for (const fields of encodeEntries(live, opts.node)) commands.push(['XADD', keys.stream, 'MAXLEN', '~', String(opts.streamMax), '*', ...fields]);
+  const bans = live.filter((i) => i.op === 'ban');
+  const unbans = live.filter((i) => i.op === 'unban');
+  if (bans.length) commands.push(['ZADD', keys.live, 'GT', ...bans.flatMap((i) => [String(i.until), i.address])]);
+  if (unbans.length) commands.push(['ZREM', keys.live, ...unbans.map((i) => i.address)]);
   commands.push(['ZREMRANGEBYSCORE', keys.live, '-inf', String(opts.now)]);
   const replies = await client.batch(commands);
   const failed = replies.find((r): r is ErrorReply => r instanceof ErrorReply);

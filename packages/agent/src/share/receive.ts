@@ -19,7 +19,7 @@ export interface Pulled {
   readonly ops: FleetOp[];
   /** Where the next read starts. */
   readonly cursor: string;
-  /** Stream entries refused, with why (and their writer when it could be read). */
+  /** Stream entries, or lines of them, refused, with why (and their writer when it could be read). */
   readonly skipped: Array<{ id: string; problem: string; node?: string }>;
   /** Whether the live view was read (first contact, or a gap in the history). */
   readonly live: boolean;
@@ -33,7 +33,7 @@ export interface PullOptions {
   readonly now: number;
   /** The live view carries no writer: it is used only when every node is trusted. */
   readonly liveAllowed: boolean;
-  /** Entries per XREAD. */
+  /** Entries per XREAD (each up to a hundred bans from a well-behaved writer). */
   readonly page?: number;
   /** At most this many entries per call; the rest waits for the next (the cursor stops where reading stopped). */
   readonly maxRead?: number;
@@ -43,8 +43,8 @@ export interface PullOptions {
 export const MAX_LIVE = 500_000;
 
 export async function pull(client: FleetClient, keys: FleetKeys, o: PullOptions): Promise<Pulled> {
-  const page = o.page ?? 10_000;
-  const maxRead = o.maxRead ?? 200_000;
+  const page = o.page ?? 200;
+  const maxRead = o.maxRead ?? 5_000;
   const ops: FleetOp[] = [];
   const skipped: Array<{ id: string; problem: string; node?: string }> = [];
   const nodes = new Map<string, number>();
@@ -88,8 +88,9 @@ export async function pull(client: FleetClient, keys: FleetKeys, o: PullOptions)
         const r = readEntry(fields, o.now);
         const at = Number(id.split('-')[0]);
         if (r.ok) {
-          ops.push(r.value);
-          if (!nodes.has(r.value.node) || at > nodes.get(r.value.node)!) nodes.set(r.value.node, at);
+          ops.push(...r.ops);
+          for (const problem of r.problems) skipped.push({ id, problem, node: r.node });
+          if (!nodes.has(r.node) || at > nodes.get(r.node)!) nodes.set(r.node, at);
         } else skipped.push({ id, problem: r.problem, ...(r.node !== undefined && { node: r.node }) });
       }
       read += list.length;
