@@ -283,6 +283,26 @@ describe('fleet: sharing bans through a real Redis', function () {
     assert.equal((await b.run()).fleet?.problem, undefined, 'back to normal');
   });
 
+  it('the password from an environment variable or a file wins over the URL; a missing one is named, not printed', async () => {
+    const urlWithout = `redis://fleet@127.0.0.1:${redis.port}/0`;
+    const tryLink = async (over: Partial<ShareSettings>, env: Record<string, string>) => {
+      const link = new FleetLink({ ...share({ redis: urlWithout, ...over }), node: 'p' }, { env, maxBanMs: DAY });
+      const st = await agent('p').state();
+      await link.publish(st, [{ op: 'ban', address: '192.0.2.44', until: Date.now() + 60_000 }], Date.now());
+      await link.close();
+      return link.report;
+    };
+    assert.deepEqual([(await tryLink({ passwordEnv: 'FLEET_PW' }, { FLEET_PW: PASSWORD })).published], [1]);
+    const missing = await tryLink({ passwordEnv: 'FLEET_PW' }, {});
+    assert.equal(missing.problem, 'share.password_env: the environment variable FLEET_PW is not set');
+    const file = join(agents[0]!.dir, 'pw');
+    writeFileSync(file, `${PASSWORD}\n`);
+    assert.equal((await tryLink({ passwordFile: file, passwordEnv: 'FLEET_PW' }, { FLEET_PW: 'wrong' })).published, 1, 'the file wins');
+    const noFile = await tryLink({ passwordFile: `${file}.missing` }, {});
+    assert.equal(noFile.problem, `share.password_file ${file}.missing: cannot read: no such file`);
+    rmSync(file, { force: true });
+  });
+
   it('a node whose unread entries were trimmed by the cap reads the live view instead', async () => {
     const [a, b] = [agent('a', { streamMax: 10 }), agent('b')];
     await b.run();
