@@ -4,6 +4,8 @@ import { JournalError } from '../sources/journald.js';
 import { LockBusyError } from '../state/lock.js';
 import { StateError } from '../state/store.js';
 import { bansCommand } from './bans.js';
+import { checkCommand } from './check.js';
+import { listsCommand } from './lists.js';
 import { UsageError } from './errors.js';
 import { decodeCommand } from './decode.js';
 import { followCommand } from './follow.js';
@@ -35,6 +37,8 @@ Usage:
   portcullis bans add ADDR [--for 2h] [--reason TEXT]   block an address by hand (the allow list still wins)
   portcullis bans remove ADDR               lift every ban of an address and forget its offences
   portcullis follow [--config FILE]         a service: apply the fleet's bans (config share) within a second
+  portcullis check ADDR... [--json] [--fresh]   AbuseIPDB: score, country, usage, ISP, domain, reports (cached)
+  portcullis lists [--json]                 blocklists: entries, last and next refresh, expiry, errors
   portcullis help | --help                  this text
   portcullis --version
 
@@ -76,6 +80,7 @@ Exit codes:
   8  the state file is unusable and has no good backup (repair it or move it aside)
   9  the fleet's Redis (config share) was down, slow or refused the credentials: local work was done and saved,
      bans not sent wait in the outbox for the next run that reaches it
+  10 check: AbuseIPDB could not answer for an address (refused, rate limited, unreachable)
 `;
 
 export async function main(argv: string[], io: Io): Promise<number> {
@@ -105,6 +110,10 @@ export async function main(argv: string[], io: Io): Promise<number> {
         return await statusCommand(rest, io);
       case 'bans':
         return await bansCommand(rest, io);
+      case 'check':
+        return await checkCommand(rest, io);
+      case 'lists':
+        return await listsCommand(rest, io);
       case 'follow':
         return await followCommand(rest, io);
       default:

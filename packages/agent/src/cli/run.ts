@@ -2,6 +2,7 @@ import { NOISE_REASONS } from '@portcullis/core';
 import { toDetectConfig } from '../config/load.js';
 import { writeMetricsFile, type Sample } from '../metrics.js';
 import { runOnce, type RunSummary } from '../run/run-once.js';
+import { afterBansDeps } from '../run/intel.js';
 import { CONFIG_OPTIONS, isTerminal, setUp, stateDeps } from './agent-setup.js';
 import { ProgressBar } from './progress.js';
 import { UsageError } from './errors.js';
@@ -29,6 +30,7 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
       startAt: cfg.start,
       progress: bar && ((source, file, offset) => bar.update(source, file, offset)),
       fleet,
+      intel: await afterBansDeps(cfg, io.env),
     });
   } catch (err) {
     bar?.end();
@@ -51,6 +53,17 @@ function report(s: RunSummary, say: (line: string) => void, verbose: boolean): v
     say(`${b.kind === 'spoof' ? 'dropped on WAN' : 'blocked'} ${b.address} for ${b.seconds}s${d ? ` (offence ${d.offence}): ${d.why.en}` : ''}`);
   }
   if (verbose) for (const k of s.skipped) say(`not blocked: ${k.address}: ${k.why.en}`);
+  const a = s.intel?.abuseipdb;
+  if (a) {
+    for (const [address, score] of a.scores) {
+      const longer = a.lengthened.get(address);
+      say(`AbuseIPDB ${address}: score ${score}%${longer ? `; blocked ${Math.round(longer / 1000)}s instead` : ''}`);
+    }
+    for (const address of a.reported) say(`reported ${address} to AbuseIPDB (Port Scan)`);
+  }
+  // AbuseIPDB's and the lists' notes (what was skipped, a list kept past a failed fetch) whenever the run talks
+  if (!verbose) for (const n of s.intel?.notes ?? []) say(n);
+  for (const l of s.intel?.lists ?? []) if (verbose || l.action === 'fetched') say(`list ${l.name}: ${l.action}${l.entries !== undefined ? `, ${l.entries} entries` : ''}`);
   const parts = [
     `${s.lines} new line(s), ${s.firewallLines} from the firewall`,
     s.carried ? `${s.carried} carried over from the last run` : '',

@@ -19,6 +19,7 @@ import { withState, type StateDeps } from './with-state.js';
 import type { FileCursor, JournalCursor } from '../sources/cursor.js';
 import { readNew } from '../sources/file-cursor.js';
 import { readJournal, type JournalOptions } from '../sources/journald.js';
+import { afterBans, type AfterBansDeps, type AfterBansSummary } from './intel.js';
 import { banItems, type FleetLink, type FleetReport } from '../share/fleet.js';
 
 export interface RunDeps extends StateDeps {
@@ -33,6 +34,8 @@ export interface RunDeps extends StateDeps {
   readonly journal?: JournalOptions;
   /** Called every few thousand lines of a log file with the byte offset reached (for a progress bar). */
   readonly progress?: (source: string, file: string, offset: number) => void;
+  /** AbuseIPDB and blocklists (config `abuseipdb`, `lists`); absent: neither. */
+  readonly intel?: AfterBansDeps;
   /** Sharing bans through Redis (config `share`); absent: off. */
   readonly fleet?: FleetLink;
 }
@@ -57,6 +60,8 @@ export interface RunSummary {
   active: Record<'block' | 'spoof', number>;
   capabilities: Capabilities;
   notes: string[];
+  /** Scores, lengthened bans, reports, list refreshes. */
+  intel?: AfterBansSummary;
   /** What the fleet sent, took and refused; a `problem` when Redis could not be used. */
   fleet?: FleetReport;
 }
@@ -79,8 +84,6 @@ export async function runOnce(deps: RunDeps): Promise<RunSummary> {
 
     // read and detect: first the previous run's tail, then what is new
     const detector = new Detector(deps.detect);
-    // the long-horizon counts of earlier runs: a patient scan spread over many runs adds up as if read in one go
-    if (state.detect) detector.restore(state.detect);
     const findings: Finding[] = [];
     const positions = new Map<string, FileCursor | JournalCursor>();
     const tail: Tail[] = [];
@@ -137,8 +140,11 @@ export async function runOnce(deps: RunDeps): Promise<RunSummary> {
       state.offences.set(d.address, { count: d.offence, last: now });
     }
     state.carry = nextCarry(tail, deps.detect, new Set(state.bans.map((b) => b.address)), allow);
-    state.detect = detector.snapshot();
     for (const [source, pos] of positions) state.cursors.set(source, pos);
+    // AbuseIPDB and the blocklists after the bans are in, so neither can delay one (every failure is a note)
+    const linesOf = (a: string): string[] => tail.filter((t) => t.src === a).map((t) => t.text);
+    const intel = deps.intel && (await afterBans(deps.intel, { ...deps, now, applied, decisions: fresh, maxBanMs: deps.ban.maxMs, linesOf }, state.bans));
+    if (intel) notes.push(...intel.notes);
     fleet?.commit(state);
     // after the batch, into the outbox saved with this state; sent now if Redis answers, else by a later command
     await deps.fleet?.publish(state, banItems(fresh, now), now);
@@ -158,6 +164,7 @@ export async function runOnce(deps: RunDeps): Promise<RunSummary> {
       active: { block: state.bans.filter((b) => b.kind === 'block').length, spoof: state.bans.filter((b) => b.kind === 'spoof').length },
       capabilities,
       notes,
+      ...(intel && { intel }),
       ...(deps.fleet && { fleet: deps.fleet.report }),
     };
   });
