@@ -84,6 +84,8 @@ export async function runOnce(deps: RunDeps): Promise<RunSummary> {
 
     // read and detect: first the previous run's tail, then what is new
     const detector = new Detector(deps.detect);
+    // the long-horizon counts of earlier runs: a patient scan spread over many runs adds up as if read in one go
+    if (state.detect) detector.restore(state.detect);
     const findings: Finding[] = [];
     const positions = new Map<string, FileCursor | JournalCursor>();
     const tail: Tail[] = [];
@@ -140,6 +142,7 @@ export async function runOnce(deps: RunDeps): Promise<RunSummary> {
       state.offences.set(d.address, { count: d.offence, last: now });
     }
     state.carry = nextCarry(tail, deps.detect, new Set(state.bans.map((b) => b.address)), allow);
+    state.detect = detector.snapshot();
     for (const [source, pos] of positions) state.cursors.set(source, pos);
     // AbuseIPDB and the blocklists after the bans are in, so neither can delay one (every failure is a note)
     const linesOf = (a: string): string[] => tail.filter((t) => t.src === a).map((t) => t.text);
