@@ -21,12 +21,19 @@ import type { Hover, Position, Range } from 'vscode-languageserver';
 import type { CachedDocument } from './documents.js';
 import { iptablesPartAt, spanOf } from './iptables-words.js';
 import { chainInfo, tableAt } from './iptables-chains.js';
+import type { Reputation } from './reputation.js';
 
 const W = {
   flagSet: { en: 'Flag set', ja: 'フラグの組み合わせ' },
   probe: { en: 'looks like a scanner probe', ja: 'スキャナの探査パケットの特徴' },
   abuse: { en: 'Reputation on AbuseIPDB', ja: 'AbuseIPDB で評判を確認' },
   country: { en: 'Country', ja: '国' },
+  confidence: { en: 'AbuseIPDB confidence of abuse', ja: 'AbuseIPDB の悪用確度' },
+  reports: { en: 'reports by', ja: '件の報告、報告者' },
+  users: { en: 'users', ja: '人' },
+  last: { en: 'last', ja: '最終' },
+  pending: { en: 'AbuseIPDB: looking it up (hover again in a moment)', ja: 'AbuseIPDB: 照会中 (少し後にもう一度ホバーしてください)' },
+  unavailable: { en: 'AbuseIPDB: not available', ja: 'AbuseIPDB: 利用できません' },
   envelope: { en: 'envelope', ja: 'ログの外枠' },
   host: { en: 'host', ja: 'ホスト' },
   uptime: { en: 'seconds since boot', ja: '起動からの秒数' },
@@ -63,7 +70,24 @@ function lineRange(line: number, start: number, end: number): Range {
 }
 
 /** Hover on a firewall log line: the field under the cursor, the prefix, or the envelope. Touches one line only. */
-export function logHover(doc: CachedDocument, pos: Position, lang: Lang, geo?: GeoLookup): Hover | null {
+/** What the hover may add about an address beyond the line: its country, its AbuseIPDB record. */
+export interface AddressFacts {
+  readonly geo?: GeoLookup;
+  readonly reputation?: (address: string) => Reputation | undefined;
+}
+
+function reputationText(r: Reputation, lang: Lang): string {
+  if (r.state === 'pending') return W.pending[lang];
+  if (r.state === 'failed') return `${W.unavailable[lang]} (${r.why})`;
+  const x = r.result;
+  const reports = x.totalReports !== undefined ? `, ${x.totalReports} ${W.reports[lang]} ${x.numDistinctUsers ?? 0} ${W.users[lang]}` : '';
+  const last = x.lastReportedAt ? `, ${W.last[lang]} ${x.lastReportedAt.slice(0, 10)}` : '';
+  const who = [x.usageType, x.isp, x.domain].filter((v): v is string => typeof v === 'string' && v !== '').map(code).join(', ');
+  return `**${W.confidence[lang]}: ${x.abuseConfidenceScore}%**${reports}${last}${who ? ` — ${who}` : ''}`;
+}
+
+export function logHover(doc: CachedDocument, pos: Position, lang: Lang, facts: AddressFacts = {}): Hover | null {
+  const geo = facts.geo;
   const line = doc.decodedAt(pos.line);
   if (!line) return null;
   const off = line.frame.messageOffset;
@@ -96,6 +120,8 @@ export function logHover(doc: CachedDocument, pos: Position, lang: Lang, geo?: G
       const country = geo?.(info.address)?.country;
       // the shipped data is CC BY 4.0: the credit goes wherever a country from it is shown (a custom file may differ; crediting it does no harm)
       if (country) parts.push(`${W.country[lang]}: ${countryName(country, lang)} (${country}) — _${DBIP_ATTRIBUTION}_`);
+      const rep = facts.reputation?.(info.address);
+      if (rep) parts.push(reputationText(rep, lang));
       parts.push(`[${W.abuse[lang]}](${abuseIpdbUrl(info.address)})`);
     }
   }

@@ -23,6 +23,7 @@ import { SEMANTIC_LEGEND, semanticTokens } from './semantic-tokens.js';
 import { DEFAULT_SETTINGS, readSettings, resolveLang, sectionOf, type ServerSettings } from './settings.js';
 import { iptablesFolding } from './folding.js';
 import { GeoService } from './geo.js';
+import { ReputationService } from './reputation.js';
 import { REPORT_REQUEST, type LogReport, type ReportParams } from './protocol.js';
 import { finishReport } from './report.js';
 import { documentSymbols } from './symbols.js';
@@ -36,6 +37,13 @@ let canPullConfiguration = false;
 
 const lang = () => resolveLang(settings, locale);
 const geo = new GeoService((message) => connection.console.warn(message));
+const reputation = new ReputationService((message) => connection.console.warn(message));
+
+/** Settings that reach services beyond the documents: the country database, the AbuseIPDB key. */
+function applyServiceSettings(): void {
+  void geo.configure(settings.geoDatabase);
+  reputation.configure(settings.abuseipdb);
+}
 
 // log diagnostics run in a worker thread, so hover never waits behind a whole-file pass (diagnostics-worker.ts)
 const thread = new DiagnosticsThread(
@@ -77,14 +85,14 @@ async function refreshSettings(): Promise<void> {
   } catch {
     // a client that announced configuration but fails the request keeps the last settings
   }
-  void geo.configure(settings.geoDatabase);
+  applyServiceSettings();
 }
 
 connection.onInitialize((params: InitializeParams) => {
   locale = params.locale;
   settings = readSettings(sectionOf(params.initializationOptions));
   canPullConfiguration = params.capabilities.workspace?.configuration === true;
-  void geo.configure(settings.geoDatabase);
+  applyServiceSettings();
   return {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -114,7 +122,7 @@ connection.onDidChangeConfiguration(async (change) => {
   if (canPullConfiguration) await refreshSettings();
   else if (change.settings) {
     settings = readSettings(sectionOf(change.settings));
-    void geo.configure(settings.geoDatabase);
+    applyServiceSettings();
   }
   for (const d of documents.all()) scheduler.schedule(d.uri);
 });
@@ -138,7 +146,7 @@ connection.onDidCloseTextDocument(({ textDocument: t }) => {
 
 connection.onHover(({ textDocument, position }) => {
   const doc = documents.get(textDocument.uri);
-  if (doc?.kind === 'netfilter-log') return logHover(doc, position, lang(), geo.current);
+  if (doc?.kind === 'netfilter-log') return logHover(doc, position, lang(), { geo: geo.current, reputation: (a) => reputation.lookup(a) });
   if (doc?.kind === 'iptables') return iptablesHover(doc, position, lang());
   return null;
 });

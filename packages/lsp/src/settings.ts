@@ -15,9 +15,11 @@ export interface ServerSettings {
   readonly maxDocumentChars: number;
   /** A country .mmdb to use instead of the shipped DB-IP Lite one; undefined: the shipped one. */
   readonly geoDatabase?: string;
+  /** AbuseIPDB lookups in hovers (the agent's `abuseipdb.key` and `abuseipdb.base_url`); no key, no lookups. */
+  readonly abuseipdb: { readonly key?: string; readonly baseUrl?: string };
 }
 
-export const DEFAULT_SETTINGS: ServerSettings = Object.freeze({ detect: {}, spoofEnabled: true, maxDocumentChars: MAX_DOCUMENT_CHARS });
+export const DEFAULT_SETTINGS: ServerSettings = Object.freeze({ detect: {}, spoofEnabled: true, maxDocumentChars: MAX_DOCUMENT_CHARS, abuseipdb: {} });
 
 /** The agent's duration syntax (core's parseDuration); zero is no duration for a setting. */
 function duration(value: unknown): number | undefined {
@@ -52,6 +54,8 @@ export function readSettings(section: unknown): ServerSettings {
   const spoof = obj(detect.spoof);
   const noise = obj(detect.noise);
   const large = obj(s.largeFiles);
+  const abuse = obj(s.abuseipdb);
+  const text = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
   const mb = typeof large.maxMegabytes === 'number' && large.maxMegabytes >= 1 && large.maxMegabytes <= 2048 ? large.maxMegabytes : undefined;
   const language = s.language === 'en' || s.language === 'ja' ? s.language : undefined;
   const reasons = strings(noise.reasons)?.filter((r): r is NoiseReason => (NOISE_REASONS as readonly string[]).includes(r));
@@ -60,6 +64,7 @@ export function readSettings(section: unknown): ServerSettings {
     ...(strings(s.wan) ? { wan: strings(s.wan) } : {}),
     ...(typeof obj(s.geo).database === 'string' && obj(s.geo).database !== '' ? { geoDatabase: obj(s.geo).database as string } : {}),
     spoofEnabled: spoof.enabled !== false,
+    abuseipdb: defined({ key: text(abuse.key), baseUrl: text(abuse.base_url) }),
     maxDocumentChars: mb !== undefined ? Math.round(mb * 1024 * 1024) : MAX_DOCUMENT_CHARS,
     detect: {
       scan: defined({
