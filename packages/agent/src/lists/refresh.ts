@@ -54,6 +54,8 @@ export async function refreshLists(deps: ListsDeps, input: ListsInput): Promise<
   const now = input.now;
   const exemptKey = createHash('sha256').update([...deps.exempt].sort().join(',')).digest('hex').slice(0, 16);
   const inKernel = new Set((await ops.list()).map((l) => l.name));
+  // nothing configured, nothing left from before: nothing to write either
+  if (!deps.lists.length && !records.size && !inKernel.size) return { outcomes, notes };
   const live: string[] = [];
 
   for (const list of deps.lists) {

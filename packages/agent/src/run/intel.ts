@@ -42,7 +42,7 @@ export interface AfterBansSummary {
 export async function afterBans(deps: AfterBansDeps, input: AfterBansInput, bans: BanRecord[]): Promise<AfterBansSummary> {
   const notes: string[] = [];
   if (!deps.abuseipdb && !deps.lists) return { notes };
-  if (input.readOnly) return { notes: ['dry run: AbuseIPDB and the blocklists were left alone'] };
+  if (input.readOnly) return { notes: deps.abuseipdb || deps.lists?.lists.length ? ['dry run: AbuseIPDB and the blocklists were left alone'] : [] };
   let abuseipdb: IntelResult | undefined;
   let lists: ListOutcome[] | undefined;
   if (deps.abuseipdb) {
@@ -78,12 +78,11 @@ export async function afterBansDeps(cfg: AgentConfig, env: Readonly<Record<strin
   const abuseipdb: IntelDeps | undefined =
     a.check || a.report ? { settings: a, ...(key ? { key } : { keyProblem: problem }), ownAddresses: ownAddresses(cfg.facts), hostNames: [host, host.split('.')[0]!] } : undefined;
   const wanNets = new Set(cfg.connected);
-  const lists: ListsDeps | undefined = cfg.lists.length
-    ? {
-        lists: cfg.lists,
-        exempt: [...cfg.neverBlock.map((e) => e.cidr), ...cfg.neighbours.filter((n) => !wanNets.has(n))],
-        fetch: { abuseipdb: { baseUrl: a.baseUrl, ...(key ? { key } : {}) } },
-      }
-    : undefined;
-  return { ...(abuseipdb && { abuseipdb }), ...(lists && { lists }) };
+  // even with no list configured: a list taken out of the config must have its sets removed (a cheap look when none)
+  const lists: ListsDeps = {
+    lists: cfg.lists,
+    exempt: [...cfg.neverBlock.map((e) => e.cidr), ...cfg.neighbours.filter((n) => !wanNets.has(n))],
+    fetch: { abuseipdb: { baseUrl: a.baseUrl, ...(key ? { key } : {}) } },
+  };
+  return { ...(abuseipdb && { abuseipdb }), lists };
 }
