@@ -8,7 +8,7 @@
  * warning, lose nothing, and the outbox goes out on the next run that reaches Redis; a hostile entry is skipped.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile, appendFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -173,8 +173,13 @@ describe('fleet end to end: four victims, nftables, a real Redis on the lab brid
     await writeConfig(v1, shareOf(v1, R().url(wrong)));
     const other = '198.51.100.202';
     await appendFile(v1.log, scanLines(v1.host, other));
-    const r = await runOn(v1);
+    const metrics = join(v1.dir, 'portcullis.prom');
+    const r = await cli(v1, 'run', '--config', v1.config, '--metrics', metrics);
     assert.equal(r.code, 9, r.stderr);
+    const prom = await readFile(metrics, 'utf8');
+    assert.match(prom, /^portcullis_fleet_up 0$/m);
+    assert.match(prom, /^portcullis_fleet_outbox 1$/m);
+    assert.match(prom, /^portcullis_last_run_success 1$/m, 'the local run itself succeeded');
     const lines = r.stderr.trim().split('\n');
     assert.equal(lines.length, 1, r.stderr);
     assert.match(lines[0]!, /^portcullis: warning: fleet: Redis at 198\.51\.100\.100:\d+ refused the credentials \(WRONGPASS\).*1 wait in the outbox/);

@@ -104,5 +104,14 @@ function runSamples(s: RunSummary, started: number): Sample[] {
   for (const kind of ['block', 'spoof'] as const) add('portcullis_bans_active', 'Bans on record after the last run, by kind.', s.active[kind], { kind });
   add('portcullis_bans_restored', 'Bans the kernel had lost and the last run put back.', s.restored);
   add('portcullis_findings_not_banned', 'Findings that made no ban (allowed, special-purpose, already over).', s.skipped.length);
+  if (s.fleet) {
+    const f = s.fleet;
+    add('portcullis_fleet_up', 'Whether the last run reached the fleet\'s Redis (1) or not (0).', f.problem ? 0 : 1);
+    add('portcullis_fleet_published', 'Bans and unbans the last run sent to the fleet.', f.published);
+    add('portcullis_fleet_applied', 'Bans of other nodes the last run applied.', f.applied);
+    add('portcullis_fleet_lifted', 'Bans the last run lifted because another node lifted them.', f.lifted);
+    add('portcullis_fleet_refused', 'Fleet entries the last run refused as malformed or hostile.', f.skipped);
+    add('portcullis_fleet_outbox', 'Bans and unbans waiting to be sent to the fleet.', f.waiting);
+  }
   return samples;
 }
