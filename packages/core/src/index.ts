@@ -51,3 +51,4 @@ export * from './intel/cidr-set.js';
 export * from './intel/blocklist.js';
 export * from './intel/redact.js';
 export * from './nflog/line-event.js';
+export * from './intel/score-cache.js';
