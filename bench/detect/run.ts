@@ -1,0 +1,326 @@
+/**
+ * Detection quality side by side: Portcullis, CrowdSec (replay) and psad (analysis mode) on the same generated
+ * day, scored against its ground truth.
+ *
+ *   node --import tsx bench/detect/run.ts [--log bench/out/detect-day.log] [--runs 3] [--tools portcullis,crowdsec,psad]
+ *                                         [--psad-dl 3]
+ *
+ * The log is generated (bench/detect/generate.ts, default options) when missing. Every run of every tool is a
+ * fresh process timed by /usr/bin/time (wall time, peak RSS); the table shows medians, the verdicts of the first
+ * run (all three tools give the same verdicts every run). Peers, per /work/shared/recipes/peers.md:
+ * - CrowdSec: the Debian package's binaries with a private config directory in bench/out/crowdsec (the hub's
+ *   syslog, iptables, dateparse and whitelist parsers and the iptables-scan-multi_ports scenario), its own local
+ *   API on 127.0.0.1 for the alerts, replaying the file (`-dsn file://`); the local API is stopped afterwards.
+ * - psad: the Debian package unpacked (not installed) in bench/out/psad/root, run with `-A` (analyse the file and
+ *   exit); no e-mail, syslog, whois, DNS, and auto-blocking off. A source counts as flagged at danger level
+ *   `--psad-dl` or above (3 by default).
+ * Neither ever touches the firewall: CrowdSec has no bouncer here, psad runs with ENABLE_AUTO_IDS N.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { writeDetectLog, type Truth } from './generate.js';
+import { score, type Score } from './score.js';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const OUT = join(ROOT, 'bench/out');
+
+interface Options {
+  log: string;
+  runs: number;
+  tools: string[];
+  psadDl: number;
+}
+
+interface Measured {
+  flagged: string[];
+  seconds: number;
+  rssKb: number;
+}
+
+interface Tool {
+  readonly name: string;
+  /** Why it cannot run here, or undefined. */
+  missing(): string | undefined;
+  run(log: string): Promise<Measured>;
+}
+
+function parseArgs(argv: readonly string[]): Options {
+  const o: Options = { log: join(OUT, 'detect-day.log'), runs: 3, tools: ['portcullis', 'crowdsec', 'psad'], psadDl: 3 };
+  for (let i = 0; i < argv.length; i += 2) {
+    const [flag, value] = [argv[i], argv[i + 1]];
+    if (value === undefined) throw new Error(`${flag}: needs a value`);
+    if (flag === '--log') o.log = resolve(value);
+    else if (flag === '--runs') o.runs = wholeNumber(flag, value, 1);
+    else if (flag === '--psad-dl') o.psadDl = wholeNumber(flag, value, 1);
+    else if (flag === '--tools') o.tools = value.split(',').filter(Boolean);
+    else throw new Error(`unknown option ${flag} (known: --log, --runs, --tools, --psad-dl)`);
+  }
+  const unknown = o.tools.find((t) => !['portcullis', 'crowdsec', 'psad'].includes(t));
+  if (unknown) throw new Error(`--tools: unknown tool '${unknown}' (portcullis, crowdsec, psad)`);
+  return o;
+}
+
+function wholeNumber(flag: string, value: string, min: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new Error(`${flag}: '${value}' is not a whole number of at least ${min}`);
+  return n;
+}
+
+/** Runs a command under /usr/bin/time; resolves with its stdout and stderr (time's line removed), seconds, RSS. */
+function timed(cmd: string, args: readonly string[], cwd?: string): Promise<{ stdout: string; stderr: string; seconds: number; rssKb: number }> {
+  return new Promise((done, fail) => {
+    const t0 = performance.now();
+    const child = spawn('/usr/bin/time', ['-f', 'BENCH_MAXRSS %M', cmd, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.on('error', fail);
+    child.on('close', (code) => {
+      const seconds = (performance.now() - t0) / 1000;
+      let stderr = Buffer.concat(err).toString('utf8');
+      const m = /BENCH_MAXRSS (\d+)\s*$/.exec(stderr);
+      if (m) stderr = stderr.slice(0, m.index);
+      if (code !== 0) return fail(new Error(`${cmd} ${args.join(' ')}: exit ${code}\n${stderr.slice(-2000)}`));
+      done({ stdout: Buffer.concat(out).toString('utf8'), stderr, seconds, rssKb: m ? Number(m[1]) : Number.NaN });
+    });
+  });
+}
+
+function which(cmd: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+const portcullis: Tool = {
+  name: 'portcullis scan',
+  missing: () => (existsSync(join(ROOT, 'packages/agent/dist/cli/main.js')) ? undefined : 'not built (npx tsc -b)'),
+  async run(log) {
+    const r = await timed(process.execPath, [join(ROOT, 'packages/agent/bin/portcullis.js'), 'scan', '--json', '--no-geo', log]);
+    const report = JSON.parse(r.stdout) as { scanners: { ip: string; network?: string }[] };
+    return { flagged: report.scanners.map((s) => s.network ?? s.ip), seconds: r.seconds, rssKb: r.rssKb };
+  },
+};
+
+const HUB = '/usr/share/crowdsec/hub';
+const CS_PORT = 18089;
+
+const crowdsec: Tool = {
+  name: 'CrowdSec 1.4.6 iptables-scan-multi_ports (replay)',
+  missing: () => (which('crowdsec') && which('cscli') && existsSync(HUB) ? undefined : 'not installed (apt-get install crowdsec, per the peers recipe)'),
+  async run(log) {
+    const dir = join(OUT, 'crowdsec');
+    setUpCrowdsec(dir);
+    const cfg = join(dir, 'config.yaml');
+    // a local API of its own, for the replay to post its alerts to; stopped in `finally`
+    const lapi = spawn('crowdsec', ['-c', cfg, '-no-cs', '-no-capi'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    try {
+      await waitForPort(CS_PORT, lapi);
+      const r = await timed('crowdsec', ['-c', cfg, '-dsn', `file://${log}`, '-type', 'syslog', '-no-api'], dir);
+      const flagged = new Set<string>();
+      for (const m of (r.stdout + r.stderr).matchAll(/Ip (\S+) performed 'crowdsecurity\/iptables-scan-multi_ports'/g)) flagged.add(m[1]!);
+      return { flagged: [...flagged], seconds: r.seconds, rssKb: r.rssKb };
+    } finally {
+      lapi.kill('SIGTERM');
+      await new Promise((r) => (lapi.exitCode !== null ? r(undefined) : lapi.once('exit', r)));
+    }
+  },
+};
+
+function setUpCrowdsec(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+  for (const d of ['parsers/s00-raw', 'parsers/s01-parse', 'parsers/s02-enrich', 'scenarios', 'data']) mkdirSync(join(dir, d), { recursive: true });
+  const link = (from: string, to: string): void => symlinkSync(join(HUB, from), join(dir, to));
+  link('parsers/s00-raw/crowdsecurity/syslog-logs.yaml', 'parsers/s00-raw/syslog-logs.yaml');
+  link('parsers/s01-parse/crowdsecurity/iptables-logs.yaml', 'parsers/s01-parse/iptables-logs.yaml');
+  link('parsers/s02-enrich/crowdsecurity/dateparse-enrich.yaml', 'parsers/s02-enrich/dateparse-enrich.yaml');
+  link('parsers/s02-enrich/crowdsecurity/whitelists.yaml', 'parsers/s02-enrich/whitelists.yaml');
+  link('scenarios/crowdsecurity/iptables-scan-multi_ports.yaml', 'scenarios/iptables-scan-multi_ports.yaml');
+  symlinkSync('/etc/crowdsec/patterns', join(dir, 'patterns'));
+  writeFileSync(join(dir, 'acquis.yaml'), '\n');
+  writeFileSync(join(dir, 'simulation.yaml'), 'simulation: off\n');
+  writeFileSync(
+    join(dir, 'profiles.yaml'),
+    'name: default_ip_remediation\nfilters:\n - Alert.Remediation == true && Alert.GetScope() == "Ip"\ndecisions:\n - type: ban\n   duration: 4h\non_success: break\n',
+  );
+  writeFileSync(
+    join(dir, 'config.yaml'),
+    [
+      'common:',
+      '  daemonize: false',
+      '  log_media: stdout',
+      '  log_level: info',
+      '  working_dir: .',
+      'config_paths:',
+      `  config_dir: ${dir}/`,
+      `  data_dir: ${dir}/data/`,
+      `  simulation_path: ${dir}/simulation.yaml`,
+      `  hub_dir: ${HUB}/`,
+      `  index_path: ${HUB}/.index.json`,
+      `  notification_dir: ${dir}/notifications/`,
+      '  plugin_dir: /usr/lib/crowdsec/plugins/',
+      'crowdsec_service:',
+      `  acquisition_path: ${dir}/acquis.yaml`,
+      '  parser_routines: 1',
+      'db_config:',
+      '  log_level: info',
+      '  type: sqlite',
+      '  use_wal: true',
+      `  db_path: ${dir}/data/crowdsec.db`,
+      'api:',
+      '  client:',
+      `    credentials_path: ${dir}/local_api_credentials.yaml`,
+      '  server:',
+      '    log_level: info',
+      `    listen_uri: 127.0.0.1:${CS_PORT}`,
+      `    profiles_path: ${dir}/profiles.yaml`,
+      '    trusted_ips:',
+      '      - 127.0.0.1',
+      'prometheus:',
+      '  enabled: false',
+      '',
+    ].join('\n'),
+  );
+  const add = spawnSync(
+    'cscli',
+    ['--branch', 'master', '-c', join(dir, 'config.yaml'), 'machines', 'add', 'bench', '--password', 'bench-only-local', '-f', join(dir, 'local_api_credentials.yaml')],
+    { encoding: 'utf8' },
+  );
+  if (add.status !== 0) throw new Error(`cscli machines add: ${add.stderr}`);
+}
+
+async function waitForPort(port: number, child: ReturnType<typeof spawn>): Promise<void> {
+  const { connect } = await import('node:net');
+  for (let i = 0; i < 100; i++) {
+    if (child.exitCode !== null) throw new Error(`crowdsec local API exited (${child.exitCode})`);
+    const ok = await new Promise<boolean>((r) => {
+      const s = connect(port, '127.0.0.1');
+      s.once('connect', () => (s.destroy(), r(true)));
+      s.once('error', () => r(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`crowdsec local API not listening on 127.0.0.1:${port} after 20 s`);
+}
+
+function psadTool(minDl: number): Tool {
+  const root = join(OUT, 'psad/root');
+  return {
+    name: `psad 2.4.6 -A (danger level >= ${minDl})`,
+    missing: () =>
+      existsSync(join(root, 'usr/sbin/psad'))
+        ? undefined
+        : `not unpacked: apt-get download psad && dpkg -x psad_*.deb ${root} (its Perl modules from apt: libunix-syslog-perl libnet-ip-perl libdate-calc-perl libcarp-clan-perl libiptables-parse-perl libiptables-chainmgr-perl)`,
+    async run(log) {
+      const conf = setUpPsad(root);
+      const r = await timed('perl', [join(root, 'usr/sbin/psad'), '-c', conf, '-A', '-m', log, '--no-whois', '--no-rdns', '--no-fwcheck', '--no-netstat']);
+      const dl = new Map<string, number>();
+      for (const m of r.stdout.matchAll(/^\s+(\S+)\s+DL: (\d)/gm)) dl.set(m[1]!, Math.max(dl.get(m[1]!) ?? 0, Number(m[2])));
+      return { flagged: [...dl].filter(([, l]) => l >= minDl).map(([ip]) => ip), seconds: r.seconds, rssKb: r.rssKb };
+    },
+  };
+}
+
+/** The package's psad.conf with paths under `root` and everything that reaches out (mail, syslog, whois, DNS, iptables) off. */
+function setUpPsad(root: string): string {
+  for (const d of ['var/log/psad', 'var/run/psad', 'var/lib/psad']) mkdirSync(join(root, d), { recursive: true });
+  // analysis leaves per-run files here; a fresh directory per run keeps runs independent
+  for (const f of readdirSync(join(root, 'var/log/psad'))) rmSync(join(root, 'var/log/psad', f), { recursive: true, force: true });
+  const set: Record<string, string> = {
+    INSTALL_ROOT: root,
+    HOSTNAME: 'gw',
+    ALERTING_METHODS: 'noemail,nosyslog',
+    ENABLE_WHOIS_LOOKUPS: 'N',
+    ENABLE_DNS_LOOKUPS: 'N',
+    ENABLE_AUTO_IDS: 'N',
+    FLUSH_IPT_AT_INIT: 'N',
+    IPTABLES_PREREQ_CHECK: '0',
+    ENABLE_INTF_LOCAL_NETS: 'N',
+    ENABLE_SYSLOG_FILE: 'N',
+    AUTO_DETECT_JOURNALCTL: 'N',
+    STATUS_IP_THRESHOLD: '0',
+  };
+  const text = readFileSync(join(root, 'etc/psad/psad.conf'), 'utf8').replace(/^([A-Z0-9_]+)(\s+)[^\n]*;/gm, (line, key: string, space: string) =>
+    key in set ? `${key}${space}${set[key]};` : line,
+  );
+  const conf = join(dirname(root), 'psad.conf');
+  writeFileSync(conf, text);
+  return conf;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+}
+
+const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
+const frac = (p: { found: number; of: number }): string => `${p.found}/${p.of}`;
+
+async function main(): Promise<void> {
+  const o = parseArgs(process.argv.slice(2));
+  if (!existsSync(o.log) || !existsSync(`${o.log}.truth.json`)) {
+    process.stderr.write(`generating ${o.log} ...\n`);
+    writeDetectLog(o.log);
+  }
+  const truth = JSON.parse(readFileSync(`${o.log}.truth.json`, 'utf8')) as Truth;
+  const tools = o.tools.map((t) => (t === 'portcullis' ? portcullis : t === 'crowdsec' ? crowdsec : psadTool(o.psadDl)));
+  const load0 = loadavg()[0]!;
+  const results: { tool: Tool; score?: Score; runs: Measured[]; note?: string }[] = tools.map((tool) => ({ tool, runs: [], note: tool.missing() }));
+  // round-robin, so a burst of load on the machine spreads over all tools
+  for (let run = 0; run < o.runs; run++) {
+    for (const r of results) {
+      if (r.note) continue;
+      process.stderr.write(`run ${run + 1}/${o.runs}: ${r.tool.name} ...\n`);
+      try {
+        const m = await r.tool.run(o.log);
+        r.runs.push(m);
+        r.score ??= score(truth, m.flagged);
+      } catch (err) {
+        r.note = (err as Error).message.split('\n')[0];
+      }
+    }
+  }
+  const load1 = loadavg()[0]!;
+  const fast = truth.scanners.filter((s) => s.timing === 'fast').length;
+  const out: string[] = [];
+  out.push(
+    `${o.log}: ${truth.lines.toLocaleString('en')} lines, ${truth.ordinarySources.toLocaleString('en')} ordinary sources, ` +
+      `${truth.scanners.length} scanners (${fast} fast, ${truth.scanners.length - fast} slow, ${truth.scanners.filter((s) => s.ipv6).length} IPv6, ` +
+      `${truth.scanners.filter((s) => s.private).length} private); ${o.runs} run(s) per tool; load average ${load0.toFixed(1)} -> ${load1.toFixed(1)}`,
+  );
+  out.push('');
+  out.push('| tool | found | fast | slow | IPv6 | private | false positives | precision | recall | lines/s | peak RSS MB |');
+  out.push('| ---- | ----: | ---: | ---: | ---: | ------: | --------------: | --------: | -----: | ------: | ----------: |');
+  for (const r of results) {
+    if (!r.score) {
+      out.push(`| ${r.tool.name} | ${r.note ?? 'no run'} | | | | | | | | | |`);
+      continue;
+    }
+    const s = r.score;
+    const secs = median(r.runs.map((m) => m.seconds));
+    const rss = median(r.runs.map((m) => m.rssKb)) / 1024;
+    out.push(
+      `| ${r.tool.name} | ${s.found}/${s.scanners} | ${frac(s.fast)} | ${frac(s.slow)} | ${frac(s.ipv6)} | ${frac(s.private)} | ${s.falsePositives} | ` +
+        `${pct(s.precision)} | ${pct(s.recall)} | ${Math.round(truth.lines / secs).toLocaleString('en')} | ${rss.toFixed(0)} |`,
+    );
+  }
+  for (const r of results) {
+    if (!r.score) continue;
+    if (r.score.missed.length) out.push(`\n${r.tool.name} missed, e.g.: ${r.score.missed.map((m) => `${m.id} (${m.timing}, ${m.loggedPorts} ports logged)`).join(', ')}`);
+    if (r.score.falseSample.length) out.push(`\n${r.tool.name} false positives, e.g.: ${r.score.falseSample.join(', ')}`);
+    if (r.note) out.push(`\n${r.tool.name}: a later run failed: ${r.note}`);
+  }
+  process.stdout.write(`${out.join('\n')}\n`);
+}
+
+main().catch((err: Error) => {
+  process.stderr.write(`bench/detect: ${err.message}\n`);
+  process.exit(1);
+});
