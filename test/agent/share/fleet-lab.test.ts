@@ -200,8 +200,12 @@ describe('fleet end to end: four victims, nftables, a real Redis on the lab brid
   });
 
   it('a stopped Redis: exit 9, the cursor stays; after a restart the outbox goes out and a hostile entry is skipped', async () => {
-    const [v1, v2] = victims as [Victim, Victim];
+    const [v1, v2, v3] = victims as [Victim, Victim, Victim];
     const cursorBefore = ((await readState(v2.state)) as unknown as { fleet: { cursor: string } }).fleet.cursor;
+    // a follower on v3 lives through the outage
+    const follower = cliProcess(v3.ns, ['follow', '--config', v3.config]);
+    await sleep(1500);
+    const port = R().port;
     await R().stop();
     redis = undefined;
     const third = '198.51.100.203';
@@ -214,14 +218,23 @@ describe('fleet end to end: four victims, nftables, a real Redis on the lab brid
     assert.equal(r2.code, 9);
     assert.equal(((await readState(v2.state)) as unknown as { fleet: { cursor: string } }).fleet.cursor, cursorBefore, 'the cursor did not move');
 
-    // a new (empty) Redis at the same place; the nodes keep their config
-    redis = await startRedis({ host: REDIS.ipv4, netns: L().host('redis').ns });
-    for (const v of victims) await writeConfig(v, shareOf(v), v.host.name === 'v4' ? [`${SCANNER.ipv4}/32`] : []);
+    // a new (empty) Redis at the same place
+    redis = await startRedis({ host: REDIS.ipv4, netns: L().host('redis').ns, port });
     await R().cli('XADD', '{portcullis}:stream', '*', 'node', 'mallory', 'bans', `ban\t0.0.0.0/0\t${Date.now() + 60_000}\t\tworld`);
     assert.deepEqual([(await runOn(v1)).code], [0], 'v1 reaches Redis: its outbox goes out');
     const r3 = await runOn(v2);
     assert.equal(r3.code, 0, r3.stderr);
     assert.match(r3.stderr, /fleet: skipped 1 malformed or hostile stream entry \(first: \d+-\d+ from mallory: line 1: '0\.0\.0\.0\/0' is not an IPv4 or IPv6 address\)/);
     assert.equal(await inSet(v2, third), true, 'the ban v1 held back while Redis was down reached v2');
+    const t = Date.now();
+    while (!(await inSet(v3, third)) && Date.now() - t < 15_000) await sleep(100);
+    follower.kill('SIGTERM');
+    const f = await follower;
+    assert.equal(await inSet(v3, third), true, `the follower, retrying, applies it too: ${String(f.stderr)}`);
+    assert.equal(f.exitCode, 0);
+    const warned = String(f.stderr).trim().split('\n');
+    assert.equal(warned.filter((l) => /retrying every 5s/.test(l)).length, 1, `one warning for the outage: ${String(f.stderr)}`);
+    assert.match(warned[0]!, /^portcullis: warning: fleet: cannot reach Redis at 198\.51\.100\.100:\d+: (connection refused|ECONNRESET)|^portcullis: warning: fleet: Redis at .* did not answer/);
+    assert.ok(warned.some((l) => /fleet: Redis answers again/.test(l)), String(f.stderr));
   });
 });

@@ -38,14 +38,15 @@ export async function freePort(host = '127.0.0.1'): Promise<number> {
   });
 }
 
-export async function startRedis(options: { host?: string; netns?: string } = {}): Promise<RedisLab> {
+/** `port`: a given one (a restart at the same place), else a free one. */
+export async function startRedis(options: { host?: string; netns?: string; port?: number } = {}): Promise<RedisLab> {
   const host = options.host ?? '127.0.0.1';
   const dir = await mkdtemp(join(tmpdir(), 'pcl-redis-'));
   const pidfile = join(dir, 'redis.pid');
   const wrap = (file: string, args: string[]): [string, string[]] => (options.netns ? ['ip', ['netns', 'exec', options.netns, file, ...args]] : [file, args]);
   let port = 0;
   for (let attempt = 0; ; attempt++) {
-    port = options.netns ? 20000 + Math.floor(Math.random() * 20000) : await freePort(host);
+    port = options.port ?? (options.netns ? 20000 + Math.floor(Math.random() * 20000) : await freePort(host));
     const [file, args] = wrap('redis-server', [
       '--port', String(port), '--bind', host, '--dir', dir, '--daemonize', 'yes', '--pidfile', pidfile,
       '--save', '', '--appendonly', 'no', '--logfile', join(dir, 'redis.log'),
