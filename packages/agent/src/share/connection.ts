@@ -5,7 +5,6 @@
  * the server (host:port) and the problem, never the password.
  */
 import { readFile } from 'node:fs/promises';
-import { createClient, ErrorReply } from 'redis';
 import { endpoint, type ShareSettings } from './settings.js';
 
 export type FleetProblem = 'setup' | 'auth' | 'unreachable' | 'timeout' | 'refused';
@@ -20,6 +19,14 @@ export class FleetError extends Error {
   }
 }
 
+/**
+ * A command the server answered with an error of its own (`ERR no such key`, `WRONGTYPE`): the batch goes on.
+ * Our own type, so the modules that read replies never load the Redis client.
+ */
+export class RefusedReply {
+  constructor(readonly message: string) {}
+}
+
 /** A reply as RESP2 gives it: text, a number, null, or a list of these. */
 export type Reply = string | number | null | Reply[];
 
@@ -29,7 +36,7 @@ export interface FleetClient {
    * the error reply of a command that failed on its own (`ERR no such key`). Lost connections, timeouts and
    * refused credentials throw a FleetError.
    */
-  batch(commands: readonly (readonly string[])[], options?: { timeoutMs?: number }): Promise<(Reply | ErrorReply)[]>;
+  batch(commands: readonly (readonly string[])[], options?: { timeoutMs?: number }): Promise<(Reply | RefusedReply)[]>;
   /** Round trips so far (connecting counts its handshake as one). */
   readonly roundTrips: number;
   close(): Promise<void>;
@@ -43,6 +50,10 @@ export async function connectFleet(s: ShareSettings, env: Readonly<Record<string
   // the credentials travel as options, never inside a URL that a library might print
   url.username = '';
   url.password = '';
+  // imported here, not at the top: most runs have no fleet, and the client is the biggest module we have. It is
+  // CommonJS: Node gives its exports as named ones, the CLI's bundle as `default` only
+  const loaded: typeof import('redis') & { default?: typeof import('redis') } = await import('redis');
+  const { createClient, ErrorReply } = loaded.default ?? loaded;
   const client = createClient({
     url: url.toString(),
     ...(username !== undefined && { username }),
@@ -54,7 +65,7 @@ export async function connectFleet(s: ShareSettings, env: Readonly<Record<string
   });
   // the client reports socket errors as events too; they are handled where the command fails
   client.on('error', () => undefined);
-  const explain = (err: unknown): FleetError => describe(err, where, s.timeoutMs);
+  const explain = (err: unknown, isReply = err instanceof ErrorReply): FleetError => describe(err, where, s.timeoutMs, isReply);
   // the handshake (HELLO/AUTH) runs without the command timeout: a server that accepts and then says nothing
   // (frozen, overloaded) would hold the run forever, so the whole connect gets the one timeout
   let timer: NodeJS.Timeout | undefined;
@@ -81,8 +92,8 @@ export async function connectFleet(s: ShareSettings, env: Readonly<Record<string
       const settled = await Promise.allSettled(commands.map((c) => client.sendCommand<Reply>([...c], opts)));
       return settled.map((r) => {
         if (r.status === 'fulfilled') return r.value;
-        if (r.reason instanceof ErrorReply && !/^(NOAUTH|WRONGPASS|NOPERM)/.test(r.reason.message)) return r.reason;
-        throw explain(r.reason);
+        if (r.reason instanceof ErrorReply && !/^(NOAUTH|WRONGPASS|NOPERM)/.test(r.reason.message)) return new RefusedReply(r.reason.message);
+        throw explain(r.reason, r.reason instanceof ErrorReply);
       });
     },
     async close() {
@@ -110,7 +121,7 @@ async function passwordOf(s: ShareSettings, url: URL, env: Readonly<Record<strin
 }
 
 /** One sentence for what went wrong, naming the server but never the credentials. */
-function describe(err: unknown, where: string, timeoutMs: number): FleetError {
+function describe(err: unknown, where: string, timeoutMs: number, isReply: boolean): FleetError {
   if (err instanceof FleetError) return err;
   const e = err as Error & { code?: string };
   const msg = typeof e?.message === 'string' ? e.message : String(err);
@@ -123,7 +134,9 @@ function describe(err: unknown, where: string, timeoutMs: number): FleetError {
   if (e?.code === 'ECONNREFUSED') return new FleetError(`cannot reach Redis at ${where}: connection refused (is it running?)`, 'unreachable');
   if (e?.code === 'ENOTFOUND' || e?.code === 'EAI_AGAIN') return new FleetError(`cannot reach Redis at ${where}: the host name does not resolve`, 'unreachable');
   if (e?.code === 'EHOSTUNREACH' || e?.code === 'ENETUNREACH' || e?.code === 'ECONNRESET' || e?.code === 'EPIPE') return new FleetError(`cannot reach Redis at ${where}: ${e.code}`, 'unreachable');
-  if (err instanceof ErrorReply) return new FleetError(`Redis at ${where} refused a command: ${firstLine(msg)}`, 'refused');
+  // node-redis's SocketClosedUnexpectedlyError (no name of its own): the server went away under a waiting command
+  if (/^Socket closed unexpectedly/.test(msg)) return new FleetError(`cannot reach Redis at ${where}: the connection closed (stopped or restarted?)`, 'unreachable');
+  if (isReply) return new FleetError(`Redis at ${where} refused a command: ${firstLine(msg)}`, 'refused');
   return new FleetError(`Redis at ${where}: ${firstLine(msg)}`, 'unreachable');
 }
 

@@ -3,8 +3,7 @@
  * whole nodes of the stream cheaply), the live view's update in one `ZADD GT` (of two bans of one address the later
  * end stays) and one `ZREM` for the unbans, then one prune of the bans that ended.
  */
-import { ErrorReply } from 'redis';
-import { FleetError, type FleetClient } from './connection.js';
+import { FleetError, RefusedReply, type FleetClient } from './connection.js';
 import { encodeEntries } from './entry.js';
 import type { OutboxItem } from './fleet-state.js';
 import type { FleetKeys } from './keys.js';
@@ -26,7 +25,7 @@ export async function sendOutbox(
   if (unbans.length) commands.push(['ZREM', keys.live, ...unbans.map((i) => i.address)]);
   commands.push(['ZREMRANGEBYSCORE', keys.live, '-inf', String(opts.now)]);
   const replies = await client.batch(commands);
-  const failed = replies.find((r): r is ErrorReply => r instanceof ErrorReply);
+  const failed = replies.find((r): r is RefusedReply => r instanceof RefusedReply);
   if (failed) throw new FleetError(`Redis refused a write: ${failed.message.split('\n')[0]}`, 'refused');
   return live.length;
 }

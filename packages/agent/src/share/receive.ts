@@ -8,8 +8,7 @@
  * before the live view, on the same connection, so nothing falls between the two: an entry added after is read
  * next time (applying a ban twice is harmless).
  */
-import { ErrorReply } from 'redis';
-import { FleetError, type FleetClient, type Reply } from './connection.js';
+import { FleetError, RefusedReply, type FleetClient, type Reply } from './connection.js';
 import { checkAddress, checkUntil, readEntry, type FleetOp } from './entry.js';
 import type { FleetKeys } from './keys.js';
 import { compareIds, isStreamId, previousId } from './stream-id.js';
@@ -52,7 +51,7 @@ export async function pull(client: FleetClient, keys: FleetKeys, o: PullOptions)
   const info = ['XINFO', 'STREAM', keys.stream];
   let cursor = o.cursor;
   let live = false;
-  let entries: Reply | ErrorReply = null;
+  let entries: Reply | RefusedReply = null;
 
   if (cursor === undefined) {
     const [i, view] = await client.batch(o.liveAllowed ? [info, liveRange(keys, o.now)] : [info]);
@@ -116,8 +115,8 @@ function liveRange(keys: FleetKeys, now: number): string[] {
  * stopped right at the cursor); the price of a false alarm is one read of the live view. An absent stream ends
  * at 0-0.
  */
-function streamInfo(reply: Reply | ErrorReply | undefined): { last: string; lostAfter?: string } {
-  if (reply instanceof ErrorReply) {
+function streamInfo(reply: Reply | RefusedReply | undefined): { last: string; lostAfter?: string } {
+  if (reply instanceof RefusedReply) {
     if (/no such key/i.test(reply.message)) return { last: '0-0' };
     throw new FleetError(`Redis refused XINFO STREAM: ${reply.message.split('\n')[0]}`, 'refused');
   }
@@ -141,8 +140,8 @@ function streamInfo(reply: Reply | ErrorReply | undefined): { last: string; lost
 }
 
 /** `[[key, [[id, [f, v, ...]], ...]]]` or null, as XREAD answers in RESP2. */
-function streamEntries(reply: Reply | ErrorReply, stream: string): Array<[string, Reply]> {
-  if (reply instanceof ErrorReply) throw new FleetError(`Redis refused XREAD: ${reply.message.split('\n')[0]}`, 'refused');
+function streamEntries(reply: Reply | RefusedReply, stream: string): Array<[string, Reply]> {
+  if (reply instanceof RefusedReply) throw new FleetError(`Redis refused XREAD: ${reply.message.split('\n')[0]}`, 'refused');
   if (reply === null) return [];
   const out: Array<[string, Reply]> = [];
   for (const s of Array.isArray(reply) ? reply : []) {
@@ -153,8 +152,8 @@ function streamEntries(reply: Reply | ErrorReply, stream: string): Array<[string
 }
 
 /** The live view's members as bans; a member that is not a blockable address, or a score out of range, is dropped. */
-function liveOps(reply: Reply | ErrorReply | undefined, now: number): FleetOp[] {
-  if (reply instanceof ErrorReply) throw new FleetError(`Redis refused ZRANGE on the live view: ${reply.message.split('\n')[0]}`, 'refused');
+function liveOps(reply: Reply | RefusedReply | undefined, now: number): FleetOp[] {
+  if (reply instanceof RefusedReply) throw new FleetError(`Redis refused ZRANGE on the live view: ${reply.message.split('\n')[0]}`, 'refused');
   const flat = Array.isArray(reply) ? reply : [];
   const ops: FleetOp[] = [];
   for (let i = 0; i + 1 < flat.length; i += 2) {
