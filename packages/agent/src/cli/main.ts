@@ -1,18 +1,5 @@
-import { BackendError } from '../backends/backend.js';
-import { ConfigError } from '../config/load.js';
-import { JournalError } from '../sources/journald.js';
-import { LockBusyError } from '../state/lock.js';
-import { StateError } from '../state/store.js';
-import { bansCommand } from './bans.js';
-import { checkCommand } from './check.js';
-import { listsCommand } from './lists.js';
 import { UsageError } from './errors.js';
-import { decodeCommand } from './decode.js';
-import { followCommand } from './follow.js';
-import { restoreCommand } from './restore.js';
-import { runCommand } from './run.js';
-import { scanCommand } from './scan.js';
-import { statusCommand } from './status.js';
+
 
 export interface Io {
   stdout: NodeJS.WritableStream;
@@ -22,6 +9,24 @@ export interface Io {
   /** Epoch ms; tests pin it so year-less timestamps decode the same on every day. */
   now?: number;
 }
+
+type Command = (argv: string[], io: Io) => Promise<number>;
+
+/**
+ * Each command's module is imported when it runs: a cron `run` that finds nothing new must not pay for Redis,
+ * AbuseIPDB or the decoder's explanations, and `--version` for nothing at all.
+ */
+const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
+  decode: async () => (await import('./decode.js')).decodeCommand,
+  scan: async () => (await import('./scan.js')).scanCommand,
+  run: async () => (await import('./run.js')).runCommand,
+  restore: async () => (await import('./restore.js')).restoreCommand,
+  status: async () => (await import('./status.js')).statusCommand,
+  bans: async () => (await import('./bans.js')).bansCommand,
+  check: async () => (await import('./check.js')).checkCommand,
+  lists: async () => (await import('./lists.js')).listsCommand,
+  follow: async () => (await import('./follow.js')).followCommand,
+};
 
 export const VERSION = '0.1.0';
 
@@ -98,26 +103,11 @@ export async function main(argv: string[], io: Io): Promise<number> {
       case '-V':
         io.stdout.write(`portcullis ${VERSION}\n`);
         return 0;
-      case 'decode':
-        return await decodeCommand(rest, io);
-      case 'scan':
-        return await scanCommand(rest, io);
-      case 'run':
-        return await runCommand(rest, io);
-      case 'restore':
-        return await restoreCommand(rest, io);
-      case 'status':
-        return await statusCommand(rest, io);
-      case 'bans':
-        return await bansCommand(rest, io);
-      case 'check':
-        return await checkCommand(rest, io);
-      case 'lists':
-        return await listsCommand(rest, io);
-      case 'follow':
-        return await followCommand(rest, io);
-      default:
-        throw new UsageError(`unknown command '${command}'; see 'portcullis --help'`);
+      default: {
+        const load = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+        if (!load) throw new UsageError(`unknown command '${command}'; see 'portcullis --help'`);
+        return await (await load())(rest, io);
+      }
     }
   } catch (err) {
     if (err instanceof UsageError) {
@@ -125,7 +115,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
       return err.exitCode;
     }
     if (isBrokenPipe(err)) return 0;
-    const known = knownFailure(err);
+    const known = (await import('./failures.js')).knownFailure(err);
     if (known) {
       io.stderr.write(`${known.text}\n`);
       return known.code;
@@ -141,17 +131,3 @@ function isBrokenPipe(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'EPIPE';
 }
 
-/** Failures the user can act on: one line (or one per config problem), and the documented exit code. */
-function knownFailure(err: unknown): { text: string; code: number } | undefined {
-  if (err instanceof ConfigError) return { text: err.issues.map((i) => `portcullis: ${i.file}:${i.line}:${i.column}: ${i.path ? `${i.path}: ` : ''}${i.message}`).join('\n'), code: 5 };
-  if (err instanceof BackendError) return { text: `portcullis: firewall: ${err.message}${err.stderr && !err.message.includes(err.stderr.trim()) ? ` (${err.command})` : ''}`, code: 6 };
-  if (err instanceof LockBusyError) return { text: `portcullis: ${err.message}`, code: 7 };
-  if (err instanceof StateError) return { text: `portcullis: state: ${err.message}`, code: 8 };
-  if (err instanceof JournalError) return { text: `portcullis: journal: ${err.message}`, code: 3 };
-  const e = err as NodeJS.ErrnoException;
-  if (e instanceof Error && typeof e.path === 'string' && typeof e.code === 'string' && /^(ENOENT|EACCES|EISDIR|EPERM|EIO)$/.test(e.code)) {
-    const why = e.code === 'ENOENT' ? 'no such file' : e.code === 'EACCES' || e.code === 'EPERM' ? 'permission denied' : e.code === 'EISDIR' ? 'is a directory' : 'input/output error';
-    return { text: `portcullis: ${e.path}: cannot ${e.syscall === 'open' || e.syscall === 'read' ? 'read' : e.syscall ?? 'use'}: ${why}`, code: 3 };
-  }
-  return undefined;
-}
