@@ -76,7 +76,7 @@ const TOOLS: Record<string, Tool> = {
   portcullis: {
     name: 'portcullis scan',
     what: 'parse, classify, detect, report',
-    missing: () => (existsSync(join(ROOT, 'packages/agent/dist/cli/main.js')) ? undefined : 'not built (npx tsc -b)'),
+    missing: () => (existsSync(join(ROOT, 'packages/agent/dist/bundle/main.js')) ? undefined : 'not built (npm run build)'),
     command: (file) => [process.execPath, CLI, 'scan', '--json', file],
     found: (stdout) => {
       const r = JSON.parse(stdout) as { scanners: unknown[]; spoofed: unknown[] };

@@ -98,7 +98,7 @@ function which(cmd: string): boolean {
 
 const portcullis: Tool = {
   name: 'portcullis scan',
-  missing: () => (existsSync(join(ROOT, 'packages/agent/dist/cli/main.js')) ? undefined : 'not built (npx tsc -b)'),
+  missing: () => (existsSync(join(ROOT, 'packages/agent/dist/bundle/main.js')) ? undefined : 'not built (npm run build)'),
   async run(log) {
     const r = await timed(process.execPath, [join(ROOT, 'packages/agent/bin/portcullis.js'), 'scan', '--json', '--no-geo', log]);
     const report = JSON.parse(r.stdout) as { scanners: { ip: string; network?: string }[] };

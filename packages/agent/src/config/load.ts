@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { configValidator } from './schema-validator.js';
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import { Allowlist, parseAddress, type AllowEntry, type BanPolicy, type DetectConfig, type NoiseReason } from '@portcullis/core';
 import {
@@ -336,8 +337,8 @@ const ROOT_KEYS = Object.keys(CONFIG_SCHEMA.properties ?? {});
 let compiled: ValidateFunction | undefined;
 
 function validator(): ValidateFunction {
-  // compiled once per process, on first use: `scan` and the LSP never pay for it
-  compiled ??= new Ajv({ allErrors: true, verbose: true, allowUnionTypes: true, strict: true }).compile(CONFIG_SCHEMA);
+  // made once per process, on first use: `scan` and the LSP never pay for it
+  compiled ??= configValidator();
   return compiled;
 }
 

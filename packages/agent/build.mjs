@@ -1,0 +1,51 @@
+// Bundles the `portcullis` CLI (after `tsc -b`) into dist/bundle/: one ESM entry and a chunk per command, so a
+// command loads only what it uses (the Redis client only when a fleet is configured). Node then reads a handful of
+// files instead of resolving some 200 modules on every cron run; that resolution was most of an idle run's time.
+// The config's validator is generated here with ajv's standalone code instead of compiled from the schema at each
+// start (see src/config/schema-validator.ts).
+import { build } from 'esbuild';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Ajv } from 'ajv';
+import standaloneCode from 'ajv/dist/standalone/index.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const dist = join(here, 'dist');
+const out = join(dist, 'bundle');
+const generated = join(dist, 'generated');
+
+const { CONFIG_SCHEMA } = await import(pathToFileURL(join(dist, 'config', 'schema.js')).href);
+const { VALIDATOR_OPTIONS } = await import(pathToFileURL(join(dist, 'config', 'schema-validator.js')).href);
+const ajv = new Ajv({ ...VALIDATOR_OPTIONS, code: { source: true } });
+mkdirSync(generated, { recursive: true });
+writeFileSync(join(generated, 'validate-config.cjs'), standaloneCode(ajv, ajv.compile(CONFIG_SCHEMA)));
+writeFileSync(
+  join(generated, 'schema-validator.mjs'),
+  "import validate from './validate-config.cjs';\nexport function configValidator() {\n  return validate;\n}\n",
+);
+
+/** dist/config/schema-validator.js (ajv at run time) → the generated validator, for the bundle only. */
+const precompiledValidator = {
+  name: 'precompiled-validator',
+  setup(b) {
+    b.onResolve({ filter: /\/schema-validator\.js$/ }, (args) =>
+      args.importer.startsWith(join(dist, 'config')) ? { path: join(generated, 'schema-validator.mjs') } : undefined,
+    );
+  },
+};
+
+rmSync(out, { recursive: true, force: true });
+await build({
+  entryPoints: { main: join(dist, 'cli', 'main.js') },
+  outdir: out,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  logLevel: 'warning',
+  plugins: [precompiledValidator],
+  // CommonJS dependencies (ajv's runtime, ipaddr.js, yaml's helpers) call require(); in an ES module it must exist
+  banner: { js: "import { createRequire as __portcullisRequire } from 'node:module'; const require = __portcullisRequire(import.meta.url);" },
+});
