@@ -37,6 +37,14 @@ export interface ListOutcome {
   readonly error?: string;
 }
 
+/**
+ * Cut out of every list, whatever it says: ranges whose blocking cuts the host off from itself or its link
+ * ("this network", loopback, link-local, multicast, broadcast), the classes a fleet ban may never name either
+ * (share/entry.ts). FireHOL's level-1 netset, for one, lists every bogon, 127.0.0.0/8 and 169.254.0.0/16 included:
+ * loaded as it is, it would drop the local resolver's answers (127.0.0.53) and a cloud's metadata service.
+ */
+export const NEVER_LISTED: readonly string[] = ['0.0.0.0/8', '127.0.0.0/8', '169.254.0.0/16', '224.0.0.0/4', '255.255.255.255/32', '::/128', '::1/128', 'fe80::/10', 'ff00::/8'];
+
 /** More invalid lines than this share of the list: not a list at all (an HTML error page served with 200). */
 const MAX_BAD_SHARE = 0.1;
 /** After a failed fetch, the next attempt comes sooner than a full refresh. */
@@ -52,7 +60,8 @@ export async function refreshLists(deps: ListsDeps, input: ListsInput): Promise<
     return { outcomes, notes };
   }
   const now = input.now;
-  const exemptKey = createHash('sha256').update([...deps.exempt].sort().join(',')).digest('hex').slice(0, 16);
+  const exempt = [...NEVER_LISTED, ...deps.exempt];
+  const exemptKey = createHash('sha256').update([...exempt].sort().join(',')).digest('hex').slice(0, 16);
   const inKernel = new Set((await ops.list()).map((l) => l.name));
   // nothing configured, nothing left from before: nothing to write either
   if (!deps.lists.length && !records.size && !inKernel.size) return { outcomes, notes };
@@ -107,7 +116,7 @@ export async function refreshLists(deps: ListsDeps, input: ListsInput): Promise<
     }
     if (content && valid) {
       try {
-        const cut = blocklistCidrs(content, deps.exempt);
+        const cut = blocklistCidrs(content, exempt);
         await ops.replace({ name: list.name, v4: cut.v4, v6: cut.v6, seconds: Math.ceil((rec.expiresAt! - now) / 1000) });
         rec.exempt = exemptKey;
         rec.loadedAt = now;
