@@ -15,7 +15,11 @@ export interface Validators {
 export type FetchResult = { readonly changed: false } | { readonly changed: true; readonly text: string; readonly validators: Validators };
 
 export class FetchError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** How long the server asked us to wait (Retry-After), when it did. */
+    readonly retryAfterMs?: number,
+  ) {
     super(message);
     this.name = 'FetchError';
   }
@@ -57,8 +61,8 @@ export async function fetchList(source: ListSource, last: Validators, options: F
   }
   if (!res.ok) {
     await res.body?.cancel();
-    const retry = res.headers.get('retry-after');
-    throw new FetchError(`${shown}: HTTP ${res.status}${retry ? ` (retry after ${retry} s)` : ''}`);
+    const retry = retryAfterMs(res.headers.get('retry-after'), Date.now());
+    throw new FetchError(`${shown}: HTTP ${res.status}${retry !== undefined ? ` (retry after ${Math.ceil(retry / 1000)} s)` : ''}`, retry);
   }
   const max = options.maxBytes ?? 64 * 1024 * 1024;
   const length = Number(res.headers.get('content-length') ?? 0);
@@ -83,6 +87,15 @@ async function readListFile(path: string, last: Validators): Promise<FetchResult
     const code = (err as NodeJS.ErrnoException).code;
     throw new FetchError(`${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (err as Error).message}`);
   }
+}
+
+/** Retry-After (seconds, or an HTTP date) as milliseconds from `now`; undefined when absent or unreadable. */
+function retryAfterMs(value: string | null, now: number): number | undefined {
+  if (value === null) return undefined;
+  const v = value.trim();
+  if (/^\d{1,10}$/.test(v)) return Number(v) * 1000;
+  const t = Date.parse(v);
+  return Number.isNaN(t) ? undefined : Math.max(0, t - now);
 }
 
 /** A URL as messages show it: a user and password in it stay out of logs. */

@@ -49,6 +49,8 @@ export const NEVER_LISTED: readonly string[] = ['0.0.0.0/8', '127.0.0.0/8', '169
 const MAX_BAD_SHARE = 0.1;
 /** After a failed fetch, the next attempt comes sooner than a full refresh. */
 const RETRY_MS = 10 * 60_000;
+/** A Retry-After longer than this is taken as this (a server's typo must not silence a list for a year). */
+const MAX_RETRY_AFTER_MS = 7 * 86_400_000;
 
 export async function refreshLists(deps: ListsDeps, input: ListsInput): Promise<{ outcomes: ListOutcome[]; notes: string[] }> {
   const notes: string[] = [];
@@ -99,7 +101,9 @@ export async function refreshLists(deps: ListsDeps, input: ListsInput): Promise<
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
         rec.error = message;
-        rec.nextAt = now + Math.min(list.refreshMs, RETRY_MS);
+        // a server that said when to come back (a 429's Retry-After: AbuseIPDB's spent daily quota) is not asked before
+        const wait = err instanceof FetchError && err.retryAfterMs !== undefined ? Math.min(err.retryAfterMs, MAX_RETRY_AFTER_MS) : 0;
+        rec.nextAt = now + Math.max(Math.min(list.refreshMs, RETRY_MS), wait);
         if (message.includes('saved copy is missing')) {
           delete rec.etag;
           delete rec.lastModified;
