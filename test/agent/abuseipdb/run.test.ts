@@ -119,6 +119,17 @@ describe('agent abuseipdb: inside run (dry-run backend, local AbuseIPDB)', funct
     keyNowhere(JSON.stringify(s.notes), JSON.stringify(s.intel));
   });
 
+  it('lookups_per_run: at most that many requests a run, the rest skipped and said, the bans all in', async () => {
+    scan(log, T0, HIGH);
+    scan(log, T0, LOW);
+    clock = T0 + 5000;
+    const s = await runOnce(deps('lookups_per_run: 1'));
+    assert.equal(s.applied.length, 2, 'both blocked, whatever the budget');
+    assert.equal(fake.seen('check').length, 1, 'one request: the budget');
+    assert.equal(s.intel?.abuseipdb?.scores.size, 1);
+    assert.match(s.notes.join('\n'), /abuseipdb: 1 lookup\(s\) skipped this run \(budget 1\)/);
+  });
+
   it('one report per address per 15 minutes, across runs (the cache file), then again after', async () => {
     scan(log, T0, HIGH);
     clock = T0 + 5000;
