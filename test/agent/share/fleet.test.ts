@@ -14,6 +14,9 @@ import { DryRunBackend } from '../../../packages/agent/src/backends/dry-run.js';
 import { runOnce, type RunSummary } from '../../../packages/agent/src/run/run-once.js';
 import { removeBan } from '../../../packages/agent/src/run/ops.js';
 import { FleetLink } from '../../../packages/agent/src/share/fleet.js';
+import type { AfterBansDeps } from '../../../packages/agent/src/run/intel.js';
+import { checkConfigText } from '../../../packages/agent/src/config/load.js';
+import { FakeAbuseIpdb } from '../abuseipdb/fake-abuseipdb.js';
 import type { ShareSettings } from '../../../packages/agent/src/share/settings.js';
 import { StateStore } from '../../../packages/agent/src/state/store.js';
 import { PASSWORD, startRedis, type RedisLab } from './redis-lab.js';
@@ -34,6 +37,8 @@ class Agent {
   readonly log = join(this.dir, 'kern.log');
   readonly stateDir = join(this.dir, 'state');
   commands = '';
+  /** AbuseIPDB and the lists, when a test gives them. */
+  intel: AfterBansDeps | undefined;
   readonly backend = new DryRunBackend({ target: { type: 'nftables' }, out: { write: (t: string) => (this.commands += t) } });
   warnings: string[] = [];
   logged: string[] = [];
@@ -63,6 +68,7 @@ class Agent {
         now: Date.now,
         warn: (l) => this.warnings.push(l),
         fleet,
+        ...(this.intel && { intel: this.intel }),
       });
     } finally {
       await fleet.close();
@@ -144,6 +150,28 @@ describe('fleet: sharing bans through a real Redis', function () {
     assert.equal(again.fleet?.applied, 0, 'a does not take its own ban back');
     const rb2 = await b.run();
     assert.equal(rb2.fleet?.applied, 0, 'nothing new: the cursor moved');
+  });
+
+  it('a ban that AbuseIPDB\'s score lengthened travels with its longer end', async () => {
+    const KEY = 'fleet-test-abuseipdb-key-SECRET';
+    const PUBLIC = '89.248.165.52';
+    const fake = await FakeAbuseIpdb.start(KEY);
+    try {
+      fake.addresses.set(PUBLIC, { abuseConfidenceScore: 100 });
+      const [a, b] = [agent('a'), agent('b')];
+      a.intel = { abuseipdb: { settings: checkConfigText(`abuseipdb: {check: true, base_url: "${fake.baseUrl}", timeout: 2s}`, 'c.yaml').abuseipdb, key: KEY, ownAddresses: [], hostNames: [] } };
+      await b.run();
+      appendFileSync(a.log, scanLines(PUBLIC, Date.now() - 5000));
+      const ra = await a.run();
+      assert.equal(ra.intel?.abuseipdb?.lengthened.size, 1, 'score 100: the ban was lengthened');
+      const aUntil = (await a.state()).bans.find((x) => x.address === PUBLIC)!.until;
+      assert.equal(await redis.cli('ZSCORE', `{${prefix}}:live`, PUBLIC), String(aUntil), 'the live view holds the longer end');
+      assert.equal((await b.run()).fleet?.applied, 1);
+      const bUntil = (await b.state()).bans.find((x) => x.address === PUBLIC)!.until;
+      assert.ok(Math.abs(bUntil - aUntil) < 1000, `same expiry on b: ${bUntil} vs ${aUntil}`);
+    } finally {
+      await fake.stop();
+    }
   });
 
   it('the allow list wins over the fleet, and a node trusting others only ignores the rest', async () => {

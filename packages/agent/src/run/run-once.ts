@@ -150,7 +150,8 @@ export async function runOnce(deps: RunDeps): Promise<RunSummary> {
     if (intel) notes.push(...intel.notes);
     fleet?.commit(state);
     // after the batch, into the outbox saved with this state; sent now if Redis answers, else by a later command
-    await deps.fleet?.publish(state, banItems(fresh, now), now);
+    const ends = new Map(state.bans.filter((b) => b.kind === 'block').map((b) => [b.address, b.until]));
+    await deps.fleet?.publish(state, banItems(fresh, now, ends), now);
     state.lastRun = { at: deps.now(), lines, firewallLines, findings: findings.length, applied: applied.length };
     return {
       lines,

@@ -197,14 +197,18 @@ export class FleetLink {
   }
 }
 
-/** This run's new blocks as outbox items (spoofed-source drops are about this host's WAN: never shared). */
-export function banItems(fresh: readonly Decision[], now: number): OutboxItem[] {
+/**
+ * This run's new blocks as outbox items (spoofed-source drops are about this host's WAN: never shared). `ends`: the
+ * state's end of each ban where it differs from the decision's (AbuseIPDB's score lengthened it), so the fleet holds
+ * the ban as long as this node does.
+ */
+export function banItems(fresh: readonly Decision[], now: number, ends?: ReadonlyMap<string, number>): OutboxItem[] {
   return fresh
     .filter((d) => d.kind === 'block')
     .map((d) => ({
       op: 'ban' as const,
       address: d.address,
-      until: now + d.remainingMs,
+      until: ends?.get(d.address) ?? now + d.remainingMs,
       reason: d.why.en.slice(0, MAX_REASON),
       ...(d.finding.rule === 'port-scan' && { types: [...d.finding.kinds] }),
     }));
