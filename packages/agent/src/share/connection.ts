@@ -1,10 +1,15 @@
 /**
- * The one connection a command makes to Redis, through the official client (node-redis): credentials from the URL,
- * a file or an environment variable; connect and command timeouts; no reconnecting (a run tries once and moves on,
- * `follow` reconnects itself); RESP2, so replies are plain lists. Failures become a FleetError whose message names
- * the server (host:port) and the problem, never the password.
+ * The one connection a command makes to Redis, through the official client (node-redis): one server (`createClient`),
+ * the master that Redis Sentinel names (`createSentinel`), or a Redis Cluster (`createCluster`). Credentials from the
+ * URL, `share.user`, a file or an environment variable; connect and command timeouts; no reconnecting (a run tries
+ * once and moves on, `follow` reconnects itself); RESP2, so replies are plain lists. Failures become a FleetError
+ * whose message names the server (host:port, or the Sentinel/Cluster label) and the problem, never the password.
+ *
+ * Behind Sentinel every command goes to the master, on one reserved connection; in a Cluster every command is routed
+ * by the stream key: both our keys share one hash slot, so a batch goes to one node, written in one go either way.
  */
 import { readFile } from 'node:fs/promises';
+import { fleetKeys } from './keys.js';
 import { endpoint, type ShareSettings } from './settings.js';
 
 export type FleetProblem = 'setup' | 'auth' | 'unreachable' | 'timeout' | 'refused';
@@ -42,43 +47,131 @@ export interface FleetClient {
   close(): Promise<void>;
 }
 
+/** What the three kinds of node-redis connection have in common, as far as a batch needs it. */
+interface Wire {
+  connect(): Promise<unknown>;
+  send(args: string[], timeout: number | undefined): Promise<Reply>;
+  close(): Promise<void>;
+  destroy(): void;
+}
+
 export async function connectFleet(s: ShareSettings, env: Readonly<Record<string, string | undefined>>): Promise<FleetClient> {
   const where = endpoint(s.redis);
-  const url = new URL(s.redis);
+  const url = s.sentinel || s.cluster ? undefined : new URL(s.redis);
   const password = await passwordOf(s, url, env);
-  const username = url.username ? decodeURIComponent(url.username) : undefined;
-  // the credentials travel as options, never inside a URL that a library might print
-  url.username = '';
-  url.password = '';
+  const username = s.user ?? (url?.username ? decodeURIComponent(url.username) : undefined);
   // imported here, not at the top: most runs have no fleet, and the client is the biggest module we have. It is
   // CommonJS: Node gives its exports as named ones, the CLI's bundle as `default` only
   const loaded: typeof import('redis') & { default?: typeof import('redis') } = await import('redis');
-  const { createClient, ErrorReply } = loaded.default ?? loaded;
-  const client = createClient({
-    url: url.toString(),
-    ...(username !== undefined && { username }),
-    ...(password !== undefined && { password }),
-    RESP: 2,
-    disableClientInfo: true,
-    socket: { connectTimeout: s.timeoutMs, reconnectStrategy: false },
-    commandOptions: { timeout: s.timeoutMs },
-  });
-  // the client reports socket errors as events too; they are handled where the command fails
-  client.on('error', () => undefined);
+  const redis = loaded.default ?? loaded;
+  const { ErrorReply } = redis;
+  // the credentials travel as options, never inside a URL that a library might print
+  const auth = { ...(username !== undefined && { username }), ...(password !== undefined && { password }) };
+  const socket = { connectTimeout: s.timeoutMs, reconnectStrategy: false as const };
+  const commandOptions = { timeout: s.timeoutMs };
+  // the clients report socket errors (and, behind Sentinel or in a Cluster, a refused handshake) as events: kept
+  // to explain a connect that fails or hangs, else handled where the command fails
+  const seen: unknown[] = [];
+  let decisive: ((err: unknown) => void) | undefined;
+  const onError = (err: unknown): void => {
+    // only while connecting: a long `follow` would otherwise keep every error it ever saw
+    if (!decisive) return;
+    const e = err instanceof Error || typeof err === 'string' ? err : (err as { error?: unknown })?.error;
+    seen.push(e);
+    if (isAuth(e)) decisive?.(e);
+  };
+  let wire: Wire;
+  let connected = (): void => undefined;
+  if (s.sentinel) {
+    const sentinel = redis.createSentinel({
+      name: s.sentinel.master,
+      sentinelRootNodes: s.sentinel.nodes.map((n) => ({ host: n.host, port: n.port })),
+      // the data nodes take the credentials; the sentinels answer without them
+      nodeClientOptions: { ...auth, disableClientInfo: true, socket },
+      sentinelClientOptions: { disableClientInfo: true, socket },
+      RESP: 2,
+      commandOptions,
+      // one connection to the master, held for the whole command: every batch is written on it in one go
+      masterPoolSize: 1,
+      reserveClient: true,
+      // a run is short: no background topology scan (a failover is still followed through the sentinels' messages)
+      scanInterval: 0,
+    });
+    sentinel.on('error', onError);
+    sentinel.on('client-error', onError);
+    // a master that refuses the credentials is retried, and said only to the client's tracer (its public hook for
+    // what it does): read there while connecting, so the refusal ends the wait at once instead of as a timeout
+    const tracer = {
+      push(line: string): number {
+        const at = line.search(/\b(WRONGPASS|NOAUTH|NOPERM)\b/);
+        if (at >= 0) onError(new Error(line.slice(at)));
+        return 0;
+      },
+    };
+    sentinel.setTracer(tracer as unknown as string[]);
+    connected = () => sentinel.setTracer(undefined);
+    wire = {
+      connect: () => sentinel.connect(),
+      send: (args, timeout) => sentinel.sendCommand<Reply>(false, args, timeout !== undefined ? { timeout } : undefined),
+      close: () => sentinel.close(),
+      destroy: () => void sentinel.destroy().catch(() => undefined),
+    };
+  } else if (s.cluster) {
+    const stream = fleetKeys(s.prefix).stream;
+    const cluster = redis.createCluster({
+      rootNodes: s.cluster.map((n) => ({ socket: { host: n.host, port: n.port } })),
+      defaults: { ...auth, disableClientInfo: true, socket },
+      RESP: 2,
+      commandOptions,
+      // connect only to the node that holds our slot, when the first command goes there
+      minimizeConnections: true,
+    });
+    cluster.on('error', onError);
+    wire = {
+      connect: () => cluster.connect(),
+      // routed by the stream key: every key of ours is in its slot (keys.ts), XREAD's too
+      send: (args, timeout) => cluster.sendCommand<Reply>(stream, false, args, timeout !== undefined ? { timeout } : undefined),
+      close: () => cluster.close(),
+      destroy: () => cluster.destroy(),
+    };
+  } else {
+    const target = new URL(url!);
+    target.username = '';
+    target.password = '';
+    const client = redis.createClient({ url: target.toString(), ...auth, RESP: 2, disableClientInfo: true, socket, commandOptions });
+    client.on('error', onError);
+    wire = {
+      connect: () => client.connect(),
+      send: (args, timeout) => client.sendCommand<Reply>(args, timeout !== undefined ? { timeout } : undefined),
+      close: async () => {
+        if (client.isOpen) await client.close();
+      },
+      destroy: () => client.destroy(),
+    };
+  }
   const explain = (err: unknown, isReply = err instanceof ErrorReply): FleetError => describe(err, where, s.timeoutMs, isReply);
   // the handshake (HELLO/AUTH) runs without the command timeout: a server that accepts and then says nothing
-  // (frozen, overloaded) would hold the run forever, so the whole connect gets the one timeout
+  // (frozen, overloaded) would hold the run forever, so the whole connect gets the one timeout. Sentinel keeps
+  // retrying a master that refuses the credentials: the refusal, reported as an event, ends the wait at once
   let timer: NodeJS.Timeout | undefined;
   const silent = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new FleetError(`cannot reach Redis at ${where}: no answer within ${s.timeoutMs / 1000}s`, 'timeout')), s.timeoutMs);
+    decisive = reject;
+    timer = setTimeout(() => {
+      const telling = seen.find(isAuth) ?? seen.find((e) => e instanceof Error && (e as { code?: string }).code !== undefined);
+      reject(telling ?? new FleetError(`cannot reach Redis at ${where}: no answer within ${s.timeoutMs / 1000}s`, 'timeout'));
+    }, s.timeoutMs);
   });
   try {
-    await Promise.race([client.connect(), silent]);
+    await Promise.race([wire.connect(), silent]);
   } catch (err) {
-    client.destroy();
-    throw explain(err);
+    wire.destroy();
+    // a Cluster whose seeds all failed says only that; the events say why (the credentials, a refused connection)
+    const why = (err as Error)?.name === 'RootNodesUnavailableError' || /^All the root nodes are unavailable/.test((err as Error)?.message ?? '') ? (seen.find(isAuth) ?? seen.at(-1) ?? err) : err;
+    throw explain(why);
   } finally {
     clearTimeout(timer);
+    decisive = undefined;
+    connected();
   }
   let roundTrips = 1;
   return {
@@ -87,9 +180,8 @@ export async function connectFleet(s: ShareSettings, env: Readonly<Record<string
     },
     async batch(commands, options = {}) {
       roundTrips++;
-      const opts = options.timeoutMs !== undefined ? { timeout: options.timeoutMs } : undefined;
       // issued in the same tick: the client writes them together (its automatic pipelining)
-      const settled = await Promise.allSettled(commands.map((c) => client.sendCommand<Reply>([...c], opts)));
+      const settled = await Promise.allSettled(commands.map((c) => wire.send([...c], options.timeoutMs)));
       return settled.map((r) => {
         if (r.status === 'fulfilled') return r.value;
         if (r.reason instanceof ErrorReply && !/^(NOAUTH|WRONGPASS|NOPERM)/.test(r.reason.message)) return new RefusedReply(r.reason.message);
@@ -97,12 +189,18 @@ export async function connectFleet(s: ShareSettings, env: Readonly<Record<string
       });
     },
     async close() {
-      if (client.isOpen) await client.close().catch(() => client.destroy());
+      await wire.close().catch(() => wire.destroy());
     },
   };
 }
 
-async function passwordOf(s: ShareSettings, url: URL, env: Readonly<Record<string, string | undefined>>): Promise<string | undefined> {
+/** A refusal of the credentials or of a permission, as a reply or as a client's event. */
+function isAuth(err: unknown): boolean {
+  const msg = err instanceof Error ? err.message : typeof err === 'string' ? err : '';
+  return /(^|: )(WRONGPASS|NOAUTH|NOPERM)/.test(msg);
+}
+
+async function passwordOf(s: ShareSettings, url: URL | undefined, env: Readonly<Record<string, string | undefined>>): Promise<string | undefined> {
   if (s.passwordFile !== undefined) {
     try {
       return (await readFile(s.passwordFile, 'utf8')).split('\n')[0]!.trimEnd();
@@ -117,7 +215,7 @@ async function passwordOf(s: ShareSettings, url: URL, env: Readonly<Record<strin
     if (v === undefined || v === '') throw new FleetError(`share.password_env: the environment variable ${s.passwordEnv} is not set`, 'setup');
     return v;
   }
-  return url.password ? decodeURIComponent(url.password) : undefined;
+  return url?.password ? decodeURIComponent(url.password) : undefined;
 }
 
 /** One sentence for what went wrong, naming the server but never the credentials. */
@@ -126,9 +224,9 @@ function describe(err: unknown, where: string, timeoutMs: number, isReply: boole
   const e = err as Error & { code?: string };
   const msg = typeof e?.message === 'string' ? e.message : String(err);
   const secs = `${timeoutMs / 1000}s`;
-  if (/^WRONGPASS/.test(msg)) return new FleetError(`Redis at ${where} refused the credentials (WRONGPASS): check the user and password (share.redis, share.password_file or share.password_env)`, 'auth');
-  if (/^NOAUTH/.test(msg)) return new FleetError(`Redis at ${where} wants a user and password (NOAUTH): give them in share.redis, share.password_file or share.password_env`, 'auth');
-  if (/^NOPERM/.test(msg)) return new FleetError(`Redis at ${where}: the user may not do this (${firstLine(msg)}); it needs XADD, XREAD, XINFO and the sorted-set commands on the prefix's keys`, 'auth');
+  if (/(^|: )WRONGPASS/.test(msg)) return new FleetError(`Redis at ${where} refused the credentials (WRONGPASS): check the user and password (share.redis or share.user, share.password_file or share.password_env)`, 'auth');
+  if (/(^|: )NOAUTH/.test(msg)) return new FleetError(`Redis at ${where} wants a user and password (NOAUTH): give them in share.redis or share.user, share.password_file or share.password_env`, 'auth');
+  if (/(^|: )NOPERM/.test(msg)) return new FleetError(`Redis at ${where}: the user may not do this (${firstLine(msg)}); it needs XADD, XREAD, XINFO and the sorted-set commands on the prefix's keys`, 'auth');
   if (e?.name === 'ConnectionTimeoutError') return new FleetError(`cannot reach Redis at ${where}: no answer within ${secs}`, 'unreachable');
   if (e?.name === 'TimeoutError' || e?.name === 'SocketTimeoutError') return new FleetError(`Redis at ${where} did not answer within ${secs}`, 'timeout');
   if (e?.code === 'ECONNREFUSED') return new FleetError(`cannot reach Redis at ${where}: connection refused (is it running?)`, 'unreachable');
