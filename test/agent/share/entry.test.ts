@@ -147,6 +147,58 @@ describe('fleet entries, IDs, outbox and config', () => {
     assert.equal(redactUrl(s!.redis), 'rediss://ops:***@redis.example.net:6380/2');
   });
 
+  it('share: Sentinel or Cluster instead of one URL, with the user; the label is what status prints', () => {
+    const s = checkConfigText('share:\n  sentinel: {master: pclfleet, nodes: ["10.0.0.5:26379", "[2001:db8::5]:26379"]}\n  user: ops\n  password_env: PW\n', 'c.yaml').share;
+    assert.deepEqual(s, {
+      redis: 'sentinel pclfleet at 10.0.0.5:26379,[2001:db8::5]:26379',
+      sentinel: { master: 'pclfleet', nodes: [{ host: '10.0.0.5', port: 26379 }, { host: '2001:db8::5', port: 26379 }] },
+      user: 'ops',
+      passwordEnv: 'PW',
+      prefix: 'portcullis',
+      publish: true,
+      subscribe: true,
+      trust: ['*'],
+      timeoutMs: 2000,
+      streamMax: 100_000,
+    });
+    assert.equal(redactUrl(s!.redis), s!.redis);
+    const c = checkConfigText('share: {cluster: [redis-1.example.net:7000, "10.0.0.6:7000"], password_file: /etc/portcullis/redis.password}', 'c.yaml').share;
+    assert.equal(c?.redis, 'cluster redis-1.example.net:7000,10.0.0.6:7000');
+    assert.deepEqual(c?.cluster, [{ host: 'redis-1.example.net', port: 7000 }, { host: '10.0.0.6', port: 7000 }]);
+    assert.equal(c?.sentinel, undefined);
+    assert.equal(checkConfigText('share: {sentinel: {master: "", nodes: []}, cluster: []}', 'c.yaml').share, undefined, 'empty: off');
+  });
+
+  it('share: Sentinel and Cluster mistakes named with file:line:column', () => {
+    const message = (text: string): string[] => {
+      try {
+        checkConfigText(text, 'c.yaml');
+      } catch (e) {
+        assert.ok(e instanceof ConfigError);
+        return e.message.split('\n');
+      }
+      assert.fail('no error');
+    };
+    assert.deepEqual(message('share:\n  redis: "redis://ops:hunter2@r:6379"\n  cluster: ["r:7000"]\n'), [
+      'c.yaml:3:3: share.cluster: share.redis is set too: give one of redis (one server), sentinel (Redis Sentinel) or cluster (Redis Cluster)',
+    ]);
+    assert.deepEqual(message('share:\n  cluster: ["r:7000", "r:70000", "r", "a b:1"]\n'), [
+      "c.yaml:2:34: share.cluster[2]: 'r' is not host:port (a host name or address, a colon, a port; [IPv6]:port for an IPv6 address)",
+      "c.yaml:2:39: share.cluster[3]: 'a b:1' is not host:port (a host name or address, a colon, a port; [IPv6]:port for an IPv6 address)",
+    ]);
+    assert.deepEqual(message('share:\n  cluster: ["r:7000", "r:70000"]\n'), ["c.yaml:2:23: share.cluster[1]: 'r:70000' has no port in 1-65535 (host:port, or [IPv6]:port)"]);
+    assert.deepEqual(message('share:\n  sentinel:\n    nodes: ["s:26379"]\n'), [
+      'c.yaml:2:3: share.sentinel: names no master: give sentinel.master, the name the sentinels watch it under (sentinel monitor NAME ...)',
+    ]);
+    assert.deepEqual(message('share:\n  sentinel: {master: "my master"}\n  user: "a b"\n'), [
+      "c.yaml:2:22: share.sentinel.master: 'my master' cannot be a Sentinel master name (letters, digits, . _ : or -; no spaces)",
+      "c.yaml:3:9: share.user: 'a b' cannot be a Redis user name (no spaces, @, : or /)",
+    ]);
+    assert.deepEqual(message('share:\n  sentinel: {master: pcl}\n'), [
+      'c.yaml:2:3: share.sentinel: names no sentinel: give sentinel.nodes, a list of host:port (26379 is the usual port)',
+    ]);
+  });
+
   it('share: each mistake named with file:line:column, and the URL (which may hold a password) never repeated', () => {
     const text = [
       'share:',

@@ -327,6 +327,12 @@ function patternMessage(kind: PatternKind | undefined, value: unknown): string {
       return `${v} is neither * nor a node name (a letter or digit first, then letters, digits, . _ or -)`;
     case 'prefix':
       return `${v} cannot be a key prefix (letters, digits, _ . : or -; no braces or spaces; at most 64 characters)`;
+    case 'hostPort':
+      return `${v} is not host:port (a host name or address, a colon, a port; [IPv6]:port for an IPv6 address)`;
+    case 'sentinelName':
+      return `${v} cannot be a Sentinel master name (letters, digits, . _ : or -; no spaces)`;
+    case 'redisUser':
+      return `${v} cannot be a Redis user name (no spaces, @, : or /)`;
     default:
       return `${v} does not have the expected form`;
   }

@@ -1,5 +1,5 @@
 import { NOISE_REASONS } from '@portcullis/core';
-import { NODE_PATTERN, PREFIX_PATTERN, SHARE_DEFAULTS } from '../share/settings.js';
+import { HOST_PORT_PATTERN, NODE_PATTERN, PREFIX_PATTERN, SENTINEL_NAME_PATTERN, SHARE_DEFAULTS, USER_PATTERN } from '../share/settings.js';
 import { ABUSEIPDB_DEFAULTS, ABUSEIPDB_SCHEMA } from '../abuseipdb/settings.js';
 import { LISTS_SCHEMA } from '../lists/settings.js';
 
@@ -76,8 +76,8 @@ export const CONFIG_DEFAULTS = {
   },
   state: '/var/lib/portcullis',
   start: 'end' as StartPosition,
-  // empty strings: not set (no URL: sharing is off; no node name: the host name)
-  share: { redis: '', password_file: '', password_env: '', node: '', ...SHARE_DEFAULTS },
+  // empty strings and lists: not set (no URL, Sentinel or Cluster: sharing is off; no node name: the host name)
+  share: { redis: '', sentinel: { master: '', nodes: [] as string[] }, cluster: [] as string[], user: '', password_file: '', password_env: '', node: '', ...SHARE_DEFAULTS },
   // sections of their own modules (abuseipdb/settings.ts, lists/settings.ts): off by default
   abuseipdb: ABUSEIPDB_DEFAULTS,
   lists: [] as unknown[],
@@ -124,6 +124,9 @@ export const PATTERNS = {
   optionalNode: `^(${NODE_PATTERN.slice(1, -1)})?$`,
   prefix: PREFIX_PATTERN,
   trust: `^(\\*|${NODE_PATTERN.slice(1, -1)})$`,
+  hostPort: HOST_PORT_PATTERN,
+  sentinelName: SENTINEL_NAME_PATTERN,
+  redisUser: USER_PATTERN,
 } as const;
 
 export type PatternKind = keyof typeof PATTERNS;
@@ -318,13 +321,41 @@ export const CONFIG_SCHEMA: SchemaNode = {
       enum: [...START_POSITIONS],
       default: D.start,
     },
-    share: section('Sharing bans across servers through Redis or Valkey. Off unless redis is set.', {
+    share: section('Sharing bans across servers through Redis or Valkey. Off unless redis, sentinel or cluster is set (one of them).', {
       redis: {
         type: 'string',
         description:
-          'redis://user:password@host:6379/0, or rediss:// for TLS. Empty: sharing is off. The password may instead come from password_file or password_env; it is never printed.',
+          'One server: redis://user:password@host:6379/0, or rediss:// for TLS. Empty: sharing is off (unless sentinel or cluster is set). The password may instead come from password_file or password_env; it is never printed.',
         default: D.share.redis,
         examples: ['redis://portcullis@redis.example.net:6379/0'],
+      },
+      sentinel: section('Redis Sentinel: ask these sentinels which server is the master now (instead of redis).', {
+        master: {
+          type: 'string',
+          description: 'The name the sentinels watch the master under (sentinel monitor NAME ...). Empty: no Sentinel.',
+          pattern: PATTERNS.sentinelName,
+          default: D.share.sentinel.master,
+        },
+        nodes: {
+          type: 'array',
+          description: 'The sentinels, host:port (usually port 26379); one that answers is enough.',
+          items: { type: 'string', description: 'host:port, or [IPv6]:port.', pattern: PATTERNS.hostPort },
+          uniqueItems: true,
+          default: D.share.sentinel.nodes,
+        },
+      }),
+      cluster: {
+        type: 'array',
+        description: 'Redis Cluster: some of its nodes, host:port, to learn the others from (instead of redis). Empty: no Cluster.',
+        items: { type: 'string', description: 'host:port, or [IPv6]:port.', pattern: PATTERNS.hostPort },
+        uniqueItems: true,
+        default: D.share.cluster,
+      },
+      user: {
+        type: 'string',
+        description: 'The ACL user on the Redis servers (with sentinel or cluster; with redis it may be in the URL, and this wins). Empty: the URL’s, else the default user.',
+        pattern: PATTERNS.redisUser,
+        default: D.share.user,
       },
       password_file: {
         type: 'string',

@@ -3,10 +3,13 @@
  * in one small file; the loader calls it with its own `duration` and `issue` helpers, so messages keep the
  * file:line:column form. The URL is never repeated in a message: it may hold a password.
  */
-import { SHARE_DEFAULTS, type ShareSettings } from '../share/settings.js';
+import { clusterLabel, parseHostPort, sentinelLabel, SHARE_DEFAULTS, type HostPort, type ShareSettings } from '../share/settings.js';
 
 export interface RawShare {
   redis?: string;
+  sentinel?: { master?: string; nodes?: string[] };
+  cluster?: string[];
+  user?: string;
   password_file?: string;
   password_env?: string;
   prefix?: string;
@@ -23,34 +26,60 @@ type Seg = string | number;
 export function shareSettings(
   raw: RawShare | undefined,
   duration: (path: readonly Seg[], given: number | string | undefined, fallback: string) => number,
-  issue: (path: readonly Seg[], message: string) => void,
+  issue: (path: readonly Seg[], message: string, key?: boolean) => void,
   notes: string[],
 ): ShareSettings | undefined {
   if (raw === undefined) return undefined;
   const timeoutMs = duration(['share', 'timeout'], raw.timeout, SHARE_DEFAULTS.timeout);
   if (timeoutMs > 60_000) issue(['share', 'timeout'], 'is longer than a minute: a run would wait that long for a Redis that is down (at most 60s)');
   const redis = raw.redis ?? '';
+  const sentinelSet = Boolean(raw.sentinel?.master || raw.sentinel?.nodes?.length);
+  const clusterSet = Boolean(raw.cluster?.length);
   // empty: sharing is off (status says so); the other keys may wait there, filled in, for the day it is on
-  if (redis === '') return undefined;
-  let url: URL | undefined;
-  try {
-    url = new URL(redis);
-  } catch {
-    issue(['share', 'redis'], 'is not a URL (redis://user:password@host:6379/0, or rediss:// for TLS)');
+  if (redis === '' && !sentinelSet && !clusterSet) return undefined;
+  const given = [redis !== '' && 'redis', sentinelSet && 'sentinel', clusterSet && 'cluster'].filter((k): k is string => Boolean(k));
+  if (given.length > 1) {
+    issue(['share', given[1]!], `share.${given[0]} is set too: give one of redis (one server), sentinel (Redis Sentinel) or cluster (Redis Cluster)`, true);
   }
-  if (url) {
-    if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') issue(['share', 'redis'], `is a ${url.protocol.replace(/:$/, '')} URL, not redis:// or rediss://`);
-    else if (!url.hostname) issue(['share', 'redis'], 'names no host (redis://host:6379)');
-    else if (url.pathname !== '' && url.pathname !== '/' && !/^\/\d{1,2}$/.test(url.pathname)) issue(['share', 'redis'], 'has a path that is not a database number (/0 to /15)');
-    if (url.password && (raw.password_file || raw.password_env)) {
-      notes.push(`share: the password in share.redis is not used (share.${raw.password_file ? 'password_file' : 'password_env'} wins)`);
+  const nodes = (key: readonly Seg[], list: readonly string[]): HostPort[] =>
+    list.flatMap((text, i) => {
+      const n = parseHostPort(text);
+      if (!n) issue([...key, i], `'${text}' has no port in 1-65535 (host:port, or [IPv6]:port)`);
+      return n ? [n] : [];
+    });
+  let where: Pick<ShareSettings, 'redis' | 'sentinel' | 'cluster'> = { redis };
+  if (sentinelSet) {
+    const master = raw.sentinel?.master ?? '';
+    const list = nodes(['share', 'sentinel', 'nodes'], raw.sentinel?.nodes ?? []);
+    if (master === '') issue(['share', 'sentinel'], 'names no master: give sentinel.master, the name the sentinels watch it under (sentinel monitor NAME ...)', true);
+    if (!raw.sentinel?.nodes?.length) issue(['share', 'sentinel'], 'names no sentinel: give sentinel.nodes, a list of host:port (26379 is the usual port)', true);
+    where = { redis: sentinelLabel(master, list), sentinel: { master, nodes: list } };
+  } else if (clusterSet) {
+    const list = nodes(['share', 'cluster'], raw.cluster ?? []);
+    where = { redis: clusterLabel(list), cluster: list };
+  } else {
+    let url: URL | undefined;
+    try {
+      url = new URL(redis);
+    } catch {
+      issue(['share', 'redis'], 'is not a URL (redis://user:password@host:6379/0, or rediss:// for TLS)');
+    }
+    if (url) {
+      if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') issue(['share', 'redis'], `is a ${url.protocol.replace(/:$/, '')} URL, not redis:// or rediss://`);
+      else if (!url.hostname) issue(['share', 'redis'], 'names no host (redis://host:6379)');
+      else if (url.pathname !== '' && url.pathname !== '/' && !/^\/\d{1,2}$/.test(url.pathname)) issue(['share', 'redis'], 'has a path that is not a database number (/0 to /15)');
+      if (url.password && (raw.password_file || raw.password_env)) {
+        notes.push(`share: the password in share.redis is not used (share.${raw.password_file ? 'password_file' : 'password_env'} wins)`);
+      }
+      if (url.username && raw.user) notes.push('share: the user in share.redis is not used (share.user wins)');
     }
   }
   const trust = raw.trust ?? [...SHARE_DEFAULTS.trust];
   if (trust.includes('*') && trust.length > 1) notes.push('share.trust: * trusts every node; the names beside it add nothing');
   if (trust.length === 0 && raw.subscribe !== false) notes.push('share.trust is empty: no node is trusted, so no fleet ban is applied here');
   return {
-    redis,
+    ...where,
+    ...(raw.user ? { user: raw.user } : {}),
     ...(raw.password_file ? { passwordFile: raw.password_file } : {}),
     ...(raw.password_env ? { passwordEnv: raw.password_env } : {}),
     prefix: raw.prefix ?? SHARE_DEFAULTS.prefix,
