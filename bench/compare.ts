@@ -1,13 +1,15 @@
 /**
  * Speed side by side: the same file, the same run of the harness, tools alternating round by round, medians.
  *
- *   node --import tsx bench/compare.ts [--lines 1m] [--rounds 3] [--tools portcullis,fail2ban,grep,node]
+ *   node --import tsx bench/compare.ts [--lines 1m] [--rounds 3] [--tools portcullis,fail2ban,crowdsec,grep,node]
  *
  * - portcullis: `portcullis scan --json FILE` from packages/agent (built: run `npx tsc -b` first): full parse,
  *   classification, detection and the report, as a user runs it.
  * - fail2ban: `fail2ban-regex -r --usedns=no --print-no-missed -o ip FILE FILTER` with the self-contained filter of
  *   /work/shared/recipes/peers.md (Debian's fail2ban; `-o ip` keeps its memory flat). It matches lines and prints
  *   the address of each; it has no notion of a scan, so "found" is its distinct matched addresses.
+ * - crowdsec: CrowdSec 1.4.6's replay (`crowdsec -dsn file://FILE -type syslog -no-api`) with the hub's iptables
+ *   parsers and `iptables-scan-multi_ports`, a private config and local API started before the clock (bench/peers).
  * - grep: `grep -c SRC= FILE`, the floor of reading the bytes.
  * - node: reading the file once in Node with a 1 MiB buffer and counting newlines, the floor for a Node tool.
  * Each run is a fresh process timed by /usr/bin/time (wall seconds, peak RSS). Prints lines/s, MB/s, peak RSS, what
@@ -18,7 +20,9 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'no
 import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defaultOut, generate } from './generate.js';
+import { parseAddress } from '../packages/core/src/net/address-class.js';
+import { defaultOut, generate, GENERATED_YEAR } from './generate.js';
+import { crowdsecFlagged, crowdsecMissing, crowdsecReplayCommand, startCrowdsec } from './peers/crowdsec.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = join(ROOT, 'bench/out');
@@ -34,6 +38,8 @@ interface Run {
   seconds: number;
   rssMb: number;
   stdout: string;
+  /** Standard output and error (without /usr/bin/time's line): CrowdSec logs its alerts on either. */
+  output: string;
 }
 
 interface Tool {
@@ -41,12 +47,16 @@ interface Tool {
   readonly what: string;
   missing(): string | undefined;
   command(file: string): string[];
+  /** What a run needs beside it (CrowdSec's local API), made before the clock starts and stopped after. */
+  setUp?(): Promise<{ stop(): Promise<void> }>;
   /** What the tool found, in a few words. */
-  found(stdout: string): string;
+  found(stdout: string, output: string): string;
+  /** The sources it called scanners, with the rules that flagged each where it says (to score against the generator). */
+  flagged?(stdout: string, output: string): { source: string; rules: readonly string[] }[];
 }
 
 function parseArgs(argv: readonly string[]): Options {
-  const o: Options = { lines: 1_000_000, rounds: 3, tools: ['portcullis', 'fail2ban', 'grep', 'node'] };
+  const o: Options = { lines: 1_000_000, rounds: 3, tools: ['portcullis', 'fail2ban', 'crowdsec', 'grep', 'node'] };
   for (let i = 0; i < argv.length; i += 2) {
     const [flag, value] = [argv[i], argv[i + 1]];
     if (value === undefined) throw new Error(`${flag}: needs a value`);
@@ -71,17 +81,20 @@ function onPath(cmd: string): boolean {
 }
 
 const FILTER = join(OUT, 'fail2ban-portcullis-bench.conf');
+const CROWDSEC_DIR = join(OUT, 'crowdsec-compare');
 
 const TOOLS: Record<string, Tool> = {
   portcullis: {
     name: 'portcullis scan',
     what: 'parse, classify, detect, report',
     missing: () => (existsSync(join(ROOT, 'packages/agent/dist/bundle/main.js')) ? undefined : 'not built (npm run build)'),
-    command: (file) => [process.execPath, CLI, 'scan', '--json', file],
+    // the generated BSD lines carry no year: the generator's, or they would land a year after the RFC 3339 ones
+    command: (file) => [process.execPath, CLI, 'scan', '--json', '--year', String(GENERATED_YEAR), file],
     found: (stdout) => {
       const r = JSON.parse(stdout) as { scanners: unknown[]; spoofed: unknown[] };
       return `${r.scanners.length} scanners, ${r.spoofed.length} spoofed`;
     },
+    flagged: (stdout) => (JSON.parse(stdout) as { scanners: { ip: string; shapes: string[] }[] }).scanners.map((x) => ({ source: x.ip, rules: x.shapes })),
   },
   fail2ban: {
     name: 'fail2ban-regex -o ip',
@@ -96,6 +109,15 @@ const TOOLS: Record<string, Tool> = {
       return ['fail2ban-regex', '-r', '--usedns=no', '--print-no-missed', '-o', 'ip', file, FILTER];
     },
     found: (stdout) => `${new Set(stdout.split('\n').filter((l) => /^[0-9a-f.:]+$/i.test(l.trim()))).size} distinct addresses (no scan logic)`,
+  },
+  crowdsec: {
+    name: 'CrowdSec 1.4.6 (replay)',
+    what: 'parse, enrich, multi-port scenario',
+    missing: crowdsecMissing,
+    setUp: () => startCrowdsec(CROWDSEC_DIR),
+    command: (file) => crowdsecReplayCommand(CROWDSEC_DIR, file),
+    found: (_, output) => `${crowdsecFlagged(output).length} scanners`,
+    flagged: (_, output) => crowdsecFlagged(output).map((source) => ({ source, rules: ['multi_ports'] })),
   },
   grep: {
     name: 'grep -c SRC=',
@@ -131,7 +153,9 @@ function timed(argv: readonly string[]): Promise<Run> {
       const m = /^(\d+(?:\.\d+)?) (\d+)$/.exec(last);
       // grep -c exits 1 when nothing matched; anything else non-zero is a failure
       if (!m || (code !== 0 && !(argv[0] === 'grep' && code === 1))) return fail(new Error(`${argv.join(' ')}: exit ${code}\n${stderr.slice(-2000)}`));
-      ok({ seconds: Number(m[1]), rssMb: Number(m[2]) / 1024, stdout: Buffer.concat(out).toString() });
+      const rest = stderr.slice(0, stderr.trimEnd().lastIndexOf('\n') + 1);
+      const stdout = Buffer.concat(out).toString();
+      ok({ seconds: Number(m[1]), rssMb: Number(m[2]) / 1024, stdout, output: stdout + rest });
     });
   });
 }
@@ -169,7 +193,13 @@ async function main(): Promise<void> {
   const load = [loadavg()[0]];
   for (let r = 1; r <= o.rounds; r++) {
     for (const t of tools) {
-      const run = await timed(t.command(file));
+      const beside = await t.setUp?.();
+      let run: Run;
+      try {
+        run = await timed(t.command(file));
+      } finally {
+        await beside?.stop();
+      }
       runs.get(t)!.push(run);
       load.push(loadavg()[0]);
       console.log(`  round ${r}/${o.rounds} ${t.name.padEnd(26)} ${run.seconds.toFixed(2)} s  ${run.rssMb.toFixed(0)} MB`);
@@ -190,15 +220,30 @@ async function main(): Promise<void> {
       rss.toFixed(0),
       f2b ? `${(med.get(f2b)! / s).toFixed(1)}x` : '-',
       grep ? `${(s / Math.max(med.get(grep)!, 0.01)).toFixed(1)}x slower` : '-',
-      t.found(runs.get(t)![0].stdout),
+      t.found(runs.get(t)![0].stdout, runs.get(t)![0].output),
     ]);
   }
   console.log(`\n${file}: ${lines.toLocaleString('en')} lines, ${(bytes / 1e6).toFixed(1)} MB; ${o.rounds} rounds; load average ${Math.min(...load).toFixed(1)}-${Math.max(...load).toFixed(1)}`);
   console.log(table(rows));
   const summary = file + '.json';
   if (existsSync(summary)) {
-    const s = JSON.parse(readFileSync(summary, 'utf8')) as { scanners?: unknown[] };
-    if (s.scanners) console.log(`the generator planted ${s.scanners.length} scanners`);
+    const s = JSON.parse(readFileSync(summary, 'utf8')) as { scanners?: { src: string }[] };
+    if (s.scanners) {
+      // the generator writes IPv6 as the kernel does (every group in full); the tools print them canonical
+      const canonical = (a: string): string => parseAddress(a)?.address ?? a;
+      const planted = new Set(s.scanners.map((x) => canonical(x.src)));
+      console.log(`the generator planted ${planted.size} scanners (bursts and slow trickles); its background pool has loud sources too, some of which touch many ports`);
+      for (const t of tools) {
+        if (!t.flagged) continue;
+        const run = runs.get(t)![0]!;
+        const list = t.flagged(run.stdout, run.output);
+        const others = list.filter((x) => !planted.has(canonical(x.source)));
+        const byRule = new Map<string, number>();
+        for (const x of others) byRule.set(x.rules.join('+'), (byRule.get(x.rules.join('+')) ?? 0) + 1);
+        const rules = [...byRule].sort((a, b) => b[1] - a[1]).map(([r, n]) => `${n} by ${r}`).join(', ');
+        console.log(`  ${t.name}: ${list.length - others.length}/${planted.size} planted found; ${others.length} background sources flagged${rules ? ` (${rules})` : ''}`);
+      }
+    }
   }
 }
 

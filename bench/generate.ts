@@ -22,6 +22,12 @@ import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
+/**
+ * The year of the generated days. The RFC 3339 lines carry it; the BSD syslog lines carry none, so a reader must be
+ * told it (`portcullis scan --year`), or it takes the latest year not in the future and splits the log in two.
+ */
+export const GENERATED_YEAR = 2025;
+
 export interface GenerateOptions {
   lines: number;
   seed: number;
@@ -537,7 +543,7 @@ function scanPorts(rng: Rng, count: number): number[] {
 export async function generate(options: GenerateOptions): Promise<GenerateSummary> {
   const { lines, seed } = options;
   const rng = new Rng(seed);
-  const start = Date.UTC(2025, 2, 1, 0, 0, 0) - ZONE_MS; // 1 March 2025, 00:00 local
+  const start = Date.UTC(GENERATED_YEAR, 2, 1, 0, 0, 0) - ZONE_MS; // 1 March, 00:00 local
   const spanMs = 30 * 86400_000;
 
   const hosts: Host[] = [

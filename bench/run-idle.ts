@@ -42,7 +42,7 @@ async function bigLog(): Promise<string> {
   const chunk = readFileSync(seed);
   const w = createWriteStream(out);
   for (let size = 0; size < want; size += chunk.length) {
-    if (!w.write(chunk)) await new Promise((r) => w.once('drain', r));
+    if (!w.write(chunk)) await new Promise<void>((r) => w.once('drain', () => r()));
   }
   await new Promise<void>((r, j) => w.end((err?: Error | null) => (err ? j(err) : r())));
   return out;

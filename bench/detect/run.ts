@@ -16,11 +16,12 @@
  *   `--psad-dl` or above (3 by default).
  * Neither ever touches the firewall: CrowdSec has no bouncer here, psad runs with ENABLE_AUTO_IDS N.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { crowdsecFlagged, crowdsecMissing, crowdsecReplayCommand, startCrowdsec } from '../peers/crowdsec.js';
 import { writeDetectLog, type Truth } from './generate.js';
 import { score, type Score } from './score.js';
 
@@ -90,10 +91,6 @@ function timed(cmd: string, args: readonly string[], cwd?: string): Promise<{ st
   });
 }
 
-function which(cmd: string): boolean {
-  return spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
-}
-
 // ---------------------------------------------------------------------------------------------------------------
 
 const portcullis: Tool = {
@@ -106,107 +103,21 @@ const portcullis: Tool = {
   },
 };
 
-const HUB = '/usr/share/crowdsec/hub';
-const CS_PORT = 18089;
-
 const crowdsec: Tool = {
   name: 'CrowdSec 1.4.6 iptables-scan-multi_ports (replay)',
-  missing: () => (which('crowdsec') && which('cscli') && existsSync(HUB) ? undefined : 'not installed (apt-get install crowdsec, per the peers recipe)'),
+  missing: crowdsecMissing,
   async run(log) {
     const dir = join(OUT, 'crowdsec');
-    setUpCrowdsec(dir);
-    const cfg = join(dir, 'config.yaml');
-    // a local API of its own, for the replay to post its alerts to; stopped in `finally`
-    const lapi = spawn('crowdsec', ['-c', cfg, '-no-cs', '-no-capi'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const lapi = await startCrowdsec(dir);
     try {
-      await waitForPort(CS_PORT, lapi);
-      const r = await timed('crowdsec', ['-c', cfg, '-dsn', `file://${log}`, '-type', 'syslog', '-no-api'], dir);
-      const flagged = new Set<string>();
-      for (const m of (r.stdout + r.stderr).matchAll(/Ip (\S+) performed 'crowdsecurity\/iptables-scan-multi_ports'/g)) flagged.add(m[1]!);
-      return { flagged: [...flagged], seconds: r.seconds, rssKb: r.rssKb };
+      const [cmd, ...args] = crowdsecReplayCommand(dir, log);
+      const r = await timed(cmd!, args, dir);
+      return { flagged: crowdsecFlagged(r.stdout + r.stderr), seconds: r.seconds, rssKb: r.rssKb };
     } finally {
-      lapi.kill('SIGTERM');
-      await new Promise((r) => (lapi.exitCode !== null ? r(undefined) : lapi.once('exit', r)));
+      await lapi.stop();
     }
   },
 };
-
-function setUpCrowdsec(dir: string): void {
-  rmSync(dir, { recursive: true, force: true });
-  for (const d of ['parsers/s00-raw', 'parsers/s01-parse', 'parsers/s02-enrich', 'scenarios', 'data']) mkdirSync(join(dir, d), { recursive: true });
-  const link = (from: string, to: string): void => symlinkSync(join(HUB, from), join(dir, to));
-  link('parsers/s00-raw/crowdsecurity/syslog-logs.yaml', 'parsers/s00-raw/syslog-logs.yaml');
-  link('parsers/s01-parse/crowdsecurity/iptables-logs.yaml', 'parsers/s01-parse/iptables-logs.yaml');
-  link('parsers/s02-enrich/crowdsecurity/dateparse-enrich.yaml', 'parsers/s02-enrich/dateparse-enrich.yaml');
-  link('parsers/s02-enrich/crowdsecurity/whitelists.yaml', 'parsers/s02-enrich/whitelists.yaml');
-  link('scenarios/crowdsecurity/iptables-scan-multi_ports.yaml', 'scenarios/iptables-scan-multi_ports.yaml');
-  symlinkSync('/etc/crowdsec/patterns', join(dir, 'patterns'));
-  writeFileSync(join(dir, 'acquis.yaml'), '\n');
-  writeFileSync(join(dir, 'simulation.yaml'), 'simulation: off\n');
-  writeFileSync(
-    join(dir, 'profiles.yaml'),
-    'name: default_ip_remediation\nfilters:\n - Alert.Remediation == true && Alert.GetScope() == "Ip"\ndecisions:\n - type: ban\n   duration: 4h\non_success: break\n',
-  );
-  writeFileSync(
-    join(dir, 'config.yaml'),
-    [
-      'common:',
-      '  daemonize: false',
-      '  log_media: stdout',
-      '  log_level: info',
-      '  working_dir: .',
-      'config_paths:',
-      `  config_dir: ${dir}/`,
-      `  data_dir: ${dir}/data/`,
-      `  simulation_path: ${dir}/simulation.yaml`,
-      `  hub_dir: ${HUB}/`,
-      `  index_path: ${HUB}/.index.json`,
-      `  notification_dir: ${dir}/notifications/`,
-      '  plugin_dir: /usr/lib/crowdsec/plugins/',
-      'crowdsec_service:',
-      `  acquisition_path: ${dir}/acquis.yaml`,
-      '  parser_routines: 1',
-      'db_config:',
-      '  log_level: info',
-      '  type: sqlite',
-      '  use_wal: true',
-      `  db_path: ${dir}/data/crowdsec.db`,
-      'api:',
-      '  client:',
-      `    credentials_path: ${dir}/local_api_credentials.yaml`,
-      '  server:',
-      '    log_level: info',
-      `    listen_uri: 127.0.0.1:${CS_PORT}`,
-      `    profiles_path: ${dir}/profiles.yaml`,
-      '    trusted_ips:',
-      '      - 127.0.0.1',
-      'prometheus:',
-      '  enabled: false',
-      '',
-    ].join('\n'),
-  );
-  const add = spawnSync(
-    'cscli',
-    ['--branch', 'master', '-c', join(dir, 'config.yaml'), 'machines', 'add', 'bench', '--password', 'bench-only-local', '-f', join(dir, 'local_api_credentials.yaml')],
-    { encoding: 'utf8' },
-  );
-  if (add.status !== 0) throw new Error(`cscli machines add: ${add.stderr}`);
-}
-
-async function waitForPort(port: number, child: ReturnType<typeof spawn>): Promise<void> {
-  const { connect } = await import('node:net');
-  for (let i = 0; i < 100; i++) {
-    if (child.exitCode !== null) throw new Error(`crowdsec local API exited (${child.exitCode})`);
-    const ok = await new Promise<boolean>((r) => {
-      const s = connect(port, '127.0.0.1');
-      s.once('connect', () => (s.destroy(), r(true)));
-      s.once('error', () => r(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`crowdsec local API not listening on 127.0.0.1:${port} after 20 s`);
-}
 
 function psadTool(minDl: number): Tool {
   const root = join(OUT, 'psad/root');
