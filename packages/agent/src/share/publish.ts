@@ -1,7 +1,7 @@
 /**
- * Sends the outbox in one round trip: an `XADD` per thousand items (capped with `MAXLEN ~`, which lets Redis trim
- * whole nodes of the stream cheaply), the live view's update in one `ZADD GT` (of two bans of one address the later
- * end stays) and one `ZREM` for the unbans, then one prune of the bans that ended.
+ * Sends the outbox in one round trip: an `XADD` per 100 items (entry.ts's PER_ENTRY; capped with `MAXLEN ~`, which
+ * lets Redis trim whole nodes of the stream cheaply), the live view's update in one `ZADD GT` (of two bans of one
+ * address the later end stays) and one `ZREM` for the unbans, then one prune of the bans that ended.
  */
 import { FleetError, RefusedReply, type FleetClient } from './connection.js';
 import { encodeEntries } from './entry.js';
