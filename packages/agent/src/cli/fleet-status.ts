@@ -3,10 +3,9 @@
  * to (password masked), this node's name, what was published, received and refused, the outbox, the last contact
  * or problem, and the nodes heard from.
  */
-import { hostname } from 'node:os';
 import { formatDuration } from '../config/values.js';
 import type { FleetState } from '../share/fleet-state.js';
-import { redactUrl, type ShareSettings } from '../share/settings.js';
+import { nodeName, redactUrl, type ShareSettings } from '../share/settings.js';
 
 export interface FleetStatus {
   redis: string;
@@ -28,7 +27,7 @@ export function fleetStatus(share: ShareSettings | undefined, f: FleetState | un
   if (!share) return null;
   return {
     redis: redactUrl(share.redis),
-    node: share.node ?? hostname(),
+    node: nodeName(share),
     publish: share.publish,
     subscribe: share.subscribe,
     trust: share.trust,

@@ -5,7 +5,6 @@
  * down, slow or refuses the credentials costs one timeout, sets `problem`, and changes nothing local: the cursor
  * stays, the outbox keeps what was not sent.
  */
-import { hostname } from 'node:os';
 import type { Allowlist, Decision } from '@portcullis/core';
 import type { Ban, BanKey } from '../backends/backend.js';
 import { kernelSeconds } from '../run/reconcile.js';
@@ -16,7 +15,7 @@ import { emptyFleetState, MAX_REASON, noteNode, queue, type FleetState, type Out
 import { fleetKeys, type FleetKeys } from './keys.js';
 import { sendOutbox } from './publish.js';
 import { pull } from './receive.js';
-import type { ShareSettings } from './settings.js';
+import { nodeName, type ShareSettings } from './settings.js';
 
 /** What the fleet did in one command, for its report, `--verbose` and the metrics. */
 export interface FleetReport {
@@ -72,7 +71,7 @@ export class FleetLink {
     readonly settings: ShareSettings,
     private readonly opts: FleetOptions,
   ) {
-    this.node = settings.node ?? (hostname().replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 64) || 'node');
+    this.node = nodeName(settings);
     this.keys = fleetKeys(settings.prefix);
     this.report = { node: this.node, received: 0, applied: 0, lifted: 0, skipped: 0, published: 0, waiting: 0, roundTrips: 0, notes: [] };
   }

@@ -1,3 +1,5 @@
+import { hostname } from 'node:os';
+
 /**
  * The `share` section as the agent works with it (the loader fills it in; see config/schema.ts for the keys).
  * Undefined in the config means the fleet is off: no `share.redis` URL, no Sentinel, no Cluster, no connection,
@@ -111,6 +113,14 @@ export function endpoint(url: string): string {
   } catch {
     return '(not a valid URL)';
   }
+}
+
+/**
+ * This node's name in the fleet: `share.node`, else the host name with anything outside [A-Za-z0-9._-] made `-`,
+ * at most 64 characters ('node' when nothing is left). What is published and what `portcullis status` shows.
+ */
+export function nodeName(settings: Pick<ShareSettings, 'node'>, host: string = hostname()): string {
+  return settings.node ?? (host.replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 64) || 'node');
 }
 
 export function isNodeName(s: string): boolean {
