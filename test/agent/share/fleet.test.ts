@@ -349,4 +349,37 @@ describe('fleet: sharing bans through a real Redis', function () {
     assert.equal(rb.fleet?.applied, 300, 'every live ban arrived');
     assert.ok(rb.fleet?.notes.some((n) => /trimmed from the stream/.test(n)), rb.fleet?.notes.join('; '));
   });
+
+  it('bans that ended are pruned from the live view by the next publish, so a node joining late never gets them', async () => {
+    const a = agent('a');
+    const [SHORT, LONG, LATER] = ['2001:db8:f2::1', '2001:db8:f2::2', '2001:db8:f2::3'];
+    const live = `{${prefix}}:live`;
+    const t0 = Date.now();
+    const link = new FleetLink({ ...a.share, node: 'a' }, { env: {}, maxBanMs: 7 * DAY });
+    const st = await a.state();
+    await link.publish(
+      st,
+      [
+        { op: 'ban', address: SHORT, until: t0 + 60_000, reason: 'by hand' },
+        { op: 'ban', address: LONG, until: t0 + 3_600_000, reason: 'by hand' },
+      ],
+      t0,
+    );
+    assert.equal(await redis.cli('ZCARD', live), '2');
+    assert.equal(await redis.cli('ZSCORE', live, SHORT), String(t0 + 60_000));
+    // two minutes on (the publisher's clock): SHORT has ended; the next publish prunes it in the same round trip
+    await link.publish(st, [{ op: 'ban', address: LATER, until: t0 + 3_600_000, reason: 'by hand' }], t0 + 120_000);
+    await link.close();
+    assert.equal(link.report.published, 3);
+    assert.equal(await redis.cli('ZSCORE', live, SHORT), '', 'the ended ban left the live view');
+    assert.equal(await redis.cli('ZCARD', live), '2', 'the bans still running stay');
+    assert.equal(await redis.cli('ZSCORE', live, LONG), String(t0 + 3_600_000));
+
+    // b joins late and reads the live view: by b's own clock SHORT would still run, but it is no longer there
+    const b = agent('b');
+    const rb = await b.run();
+    assert.equal(rb.fleet?.applied, 2);
+    assert.deepEqual((await b.state()).bans.map((x) => x.address).sort(), [LONG, LATER]);
+    assert.ok(!b.commands.includes(SHORT), 'no command names the pruned ban');
+  });
 });
