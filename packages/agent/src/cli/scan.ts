@@ -18,7 +18,7 @@ import {
 } from '@portcullis/core';
 import { UsageError } from './errors.js';
 import { openGeoOrWarn } from './geo.js';
-import { readLines } from './input.js';
+import { readLineBatches } from './input.js';
 import type { Io } from './main.js';
 import { langOption, parseOptions, positiveInt, timeOptions } from './options.js';
 import { write } from './output.js';
@@ -57,14 +57,17 @@ export async function scanCommand(argv: string[], io: Io): Promise<number> {
   const geo: GeoLookup | undefined = values['no-geo'] ? undefined : await openGeoOrWarn(io);
   const summary = new LogSummary();
   const findings: Finding[] = [];
-  for await (const input of readLines(positionals, io.stdin)) {
-    const line = readLineEvent(input.text, time);
-    if (!line) {
-      summary.other();
-      continue;
+  for await (const batch of readLineBatches(positionals, io.stdin)) {
+    for (const text of batch.lines) {
+      const line = readLineEvent(text, time);
+      if (!line) {
+        summary.other();
+        continue;
+      }
+      summary.add(line.event, line.truncated);
+      const found = detector.push(line.event);
+      if (found.length) findings.push(...found);
     }
-    summary.add(line.event, line.truncated);
-    findings.push(...detector.push(line.event));
   }
   findings.push(...detector.flush());
   const merged = mergeFindings(findings);
