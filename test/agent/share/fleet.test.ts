@@ -7,82 +7,16 @@
  * keep the bans to send in the outbox until a later run reaches Redis.
  */
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DryRunBackend } from '../../../packages/agent/src/backends/dry-run.js';
-import { runOnce, type RunSummary } from '../../../packages/agent/src/run/run-once.js';
 import { removeBan } from '../../../packages/agent/src/run/ops.js';
 import { FleetLink } from '../../../packages/agent/src/share/fleet.js';
-import type { AfterBansDeps } from '../../../packages/agent/src/run/intel.js';
 import { checkConfigText } from '../../../packages/agent/src/config/load.js';
 import { FakeAbuseIpdb } from '../abuseipdb/fake-abuseipdb.js';
 import type { ShareSettings } from '../../../packages/agent/src/share/settings.js';
 import { StateStore } from '../../../packages/agent/src/state/store.js';
+import { Agent, DAY, SCANNER, scanLines } from './fleet-agent.js';
 import { PASSWORD, startRedis, type RedisLab } from './redis-lab.js';
-
-const SCANNER = '198.51.100.77';
-const DAY = 86_400_000;
-
-function scanLines(src: string, at: number): string {
-  let out = '';
-  for (let p = 1; p <= 12; p++) {
-    out += `${new Date(at + p * 50).toISOString()} a kernel: [IPTABLES REJECT]: IN=eth0 OUT= MAC=52:54:00:12:34:56:52:54:00:65:43:21:08:00 SRC=${src} DST=192.0.2.10 LEN=44 TOS=0x00 PREC=0x00 TTL=50 ID=1 PROTO=TCP SPT=51000 DPT=${p} WINDOW=1024 RES=0x00 SYN URGP=0\n`;
-  }
-  return out;
-}
-
-class Agent {
-  readonly dir = mkdtempSync(join(tmpdir(), 'pcl-fleet-'));
-  readonly log = join(this.dir, 'kern.log');
-  readonly stateDir = join(this.dir, 'state');
-  commands = '';
-  /** AbuseIPDB and the lists, when a test gives them. */
-  intel: AfterBansDeps | undefined;
-  readonly backend = new DryRunBackend({ target: { type: 'nftables' }, out: { write: (t: string) => (this.commands += t) } });
-  warnings: string[] = [];
-  logged: string[] = [];
-
-  constructor(
-    readonly node: string,
-    public share: ShareSettings,
-    readonly allow: string[] = [],
-  ) {
-    writeFileSync(this.log, '');
-  }
-
-  async run(): Promise<RunSummary> {
-    const fleet = new FleetLink({ ...this.share, node: this.node }, { env: {}, maxBanMs: 7 * DAY, log: (l) => this.logged.push(l) });
-    try {
-      return await runOnce({
-        sources: [this.log],
-        stateDir: this.stateDir,
-        backend: this.backend,
-        // the scanner is a documentation address: a neighbour here (else it would count as spoofed, and never be shared)
-        wan: [],
-        neighbours: ['198.51.100.0/24'],
-        allow: this.allow.map((cidr) => ({ cidr, why: 'config' })),
-        detect: { scan: { ports: 10, hosts: 10, windowMs: 60_000, slowPorts: 1000 }, spoof: { wan: [] } },
-        ban: { timeMs: 3_600_000, factor: 2, maxMs: 7 * DAY },
-        startAt: 'beginning',
-        now: Date.now,
-        warn: (l) => this.warnings.push(l),
-        fleet,
-        ...(this.intel && { intel: this.intel }),
-      });
-    } finally {
-      await fleet.close();
-    }
-  }
-
-  state() {
-    return new StateStore(this.stateDir).load();
-  }
-
-  remove(): void {
-    rmSync(this.dir, { recursive: true, force: true });
-  }
-}
 
 describe('fleet: sharing bans through a real Redis', function () {
   this.timeout(60_000);

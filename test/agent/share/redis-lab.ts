@@ -4,7 +4,7 @@
  * no persistence, bound to one address (127.0.0.1, or an address of a test namespace), a free port. Started by
  * the test, stopped by its pid.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -99,5 +99,167 @@ export async function startRedis(options: { host?: string; netns?: string; port?
       await rm(dir, { recursive: true, force: true });
     },
   };
+  return lab;
+}
+
+/** Stops a daemonized redis-server by its pid file: SIGTERM, then waits for it to be gone. */
+async function stopByPidfile(pidfile: string): Promise<void> {
+  const pid = Number((await readFile(pidfile, 'utf8').catch(() => '')).trim());
+  if (!pid) return;
+  try {
+    process.kill(pid, 'SIGCONT');
+    process.kill(pid, 'SIGTERM');
+  } catch {
+    return;
+  }
+  for (let i = 0; i < 100; i++) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+    await sleep(50);
+  }
+}
+
+async function until(what: string, ok: () => Promise<boolean>, ms = 20_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await ok().catch(() => false)) return;
+    await sleep(100);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+const cli = async (port: number, ...args: string[]): Promise<string> =>
+  String((await execa('redis-cli', ['-h', '127.0.0.1', '-p', String(port), '--user', USER, '--pass', PASSWORD, '--no-auth-warning', ...args])).stdout);
+
+/** The data node's options: the test's ACL user, the default user off, no persistence, 127.0.0.1, daemonized. */
+function nodeArgs(dir: string, name: string, port: number): string[] {
+  return [
+    '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--daemonize', 'yes', '--pidfile', join(dir, `${name}.pid`),
+    '--save', '', '--appendonly', 'no', '--logfile', join(dir, `${name}.log`), '--dbfilename', `${name}.rdb`,
+    '--user', USER, 'on', `>${PASSWORD}`, '~*', '&*', '+@all', '--user', 'default', 'off',
+    // a replica (and a demoted master after a failover) authenticates to its master as the test user
+    '--masteruser', USER, '--masterauth', PASSWORD,
+  ];
+}
+
+export const SENTINEL_MASTER = 'pclfleet';
+
+export interface SentinelLab {
+  /** `host:port` of the one sentinel. */
+  readonly sentinel: string;
+  /** The data nodes' ports: [first master, first replica]. */
+  readonly ports: readonly [number, number];
+  /** The port Sentinel names as master now. */
+  masterPort(): Promise<number>;
+  /** SENTINEL FAILOVER, then waits until the sentinel names the other node and it accepts writes. */
+  failover(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/**
+ * One master, one replica and one sentinel (`redis-server --sentinel`, quorum 1) on 127.0.0.1, free ports, one
+ * temp directory; the data nodes have the test's ACL user, the sentinel has no password. Started by the test,
+ * every process stopped by `stop()`.
+ */
+export async function startSentinel(): Promise<SentinelLab> {
+  const dir = await mkdtemp(join(tmpdir(), 'pcl-sentinel-'));
+  const master = await freePort();
+  const replica = await freePort();
+  const sport = await freePort();
+  const pidfiles = [join(dir, 'master.pid'), join(dir, 'replica.pid'), join(dir, 'sentinel.pid')];
+  const lab: SentinelLab = {
+    sentinel: `127.0.0.1:${sport}`,
+    ports: [master, replica],
+    async masterPort() {
+      const out = String((await execa('redis-cli', ['-p', String(sport), 'SENTINEL', 'get-master-addr-by-name', SENTINEL_MASTER])).stdout);
+      return Number(out.split('\n')[1]);
+    },
+    async failover() {
+      const before = await lab.masterPort();
+      const other = before === master ? replica : master;
+      // the replica must be known to the sentinel and in sync, else there is nobody to promote
+      await until('the replica in sync', async () => /master_link_status:up/.test(await cli(other, 'INFO', 'replication')));
+      await until('the sentinel to see the replica', async () => {
+        const r = String((await execa('redis-cli', ['-p', String(sport), 'SENTINEL', 'replicas', SENTINEL_MASTER])).stdout);
+        return r.includes(String(other)) && !/s_down|disconnected/.test(r);
+      });
+      await execa('redis-cli', ['-p', String(sport), 'SENTINEL', 'FAILOVER', SENTINEL_MASTER]);
+      await until('the failover', async () => (await lab.masterPort()) === other && /role:master/.test(await cli(other, 'INFO', 'replication')));
+      return other;
+    },
+    async stop() {
+      for (const p of pidfiles) await stopByPidfile(p);
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+  try {
+    await execa('redis-server', nodeArgs(dir, 'master', master));
+    await execa('redis-server', [...nodeArgs(dir, 'replica', replica), '--replicaof', '127.0.0.1', String(master)]);
+    await until('master and replica', async () => /master_link_status:up/.test(await cli(replica, 'INFO', 'replication')));
+    // the sentinel rewrites its config file: it must be its own, writable
+    const conf = join(dir, 'sentinel.conf');
+    await writeFile(
+      conf,
+      [
+        `port ${sport}`, 'bind 127.0.0.1', 'daemonize yes', `pidfile ${pidfiles[2]}`, `logfile ${join(dir, 'sentinel.log')}`, `dir ${dir}`,
+        `sentinel monitor ${SENTINEL_MASTER} 127.0.0.1 ${master} 1`,
+        `sentinel auth-user ${SENTINEL_MASTER} ${USER}`,
+        `sentinel auth-pass ${SENTINEL_MASTER} ${PASSWORD}`,
+        `sentinel down-after-milliseconds ${SENTINEL_MASTER} 2000`,
+        `sentinel failover-timeout ${SENTINEL_MASTER} 10000`,
+        '',
+      ].join('\n'),
+    );
+    await execa('redis-server', [conf, '--sentinel']);
+    await until('the sentinel', async () => (await lab.masterPort()) === master);
+  } catch (err) {
+    await lab.stop();
+    throw err;
+  }
+  return lab;
+}
+
+export interface ClusterLab {
+  /** `host:port` of each master. */
+  readonly nodes: readonly string[];
+  readonly ports: readonly number[];
+  stop(): Promise<void>;
+}
+
+/**
+ * Three masters (`cluster-enabled yes`, no replicas) on 127.0.0.1, free ports and free bus ports, joined with
+ * `redis-cli --cluster create`; the test's ACL user on each. Started by the test, every process stopped by `stop()`.
+ */
+export async function startCluster(): Promise<ClusterLab> {
+  const dir = await mkdtemp(join(tmpdir(), 'pcl-cluster-'));
+  const ports: number[] = [];
+  for (let i = 0; i < 3; i++) ports.push(await freePort());
+  const pidfiles = ports.map((_, i) => join(dir, `node${i}.pid`));
+  const lab: ClusterLab = {
+    nodes: ports.map((p) => `127.0.0.1:${p}`),
+    ports,
+    async stop() {
+      for (const p of pidfiles) await stopByPidfile(p);
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+  try {
+    for (const [i, port] of ports.entries()) {
+      await execa('redis-server', [
+        ...nodeArgs(dir, `node${i}`, port),
+        '--cluster-enabled', 'yes', '--cluster-config-file', join(dir, `nodes${i}.conf`), '--cluster-port', String(await freePort()),
+        '--cluster-node-timeout', '5000',
+      ]);
+    }
+    for (const port of ports) await until(`cluster node ${port}`, async () => (await cli(port, 'PING')) === 'PONG');
+    await execa('redis-cli', ['--user', USER, '--pass', PASSWORD, '--no-auth-warning', '--cluster', 'create', ...lab.nodes, '--cluster-replicas', '0', '--cluster-yes']);
+    for (const port of ports) await until(`cluster state ok at ${port}`, async () => /cluster_state:ok/.test(await cli(port, 'CLUSTER', 'INFO')));
+  } catch (err) {
+    await lab.stop();
+    throw err;
+  }
   return lab;
 }
