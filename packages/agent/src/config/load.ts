@@ -333,6 +333,8 @@ function patternMessage(kind: PatternKind | undefined, value: unknown): string {
       return `${v} cannot be a Sentinel master name (letters, digits, . _ : or -; no spaces)`;
     case 'redisUser':
       return `${v} cannot be a Redis user name (no spaces, @, : or /)`;
+    case 'serverName':
+      return `${v} is not a DNS name (the name the server's certificate carries)`;
     default:
       return `${v} does not have the expected form`;
   }

@@ -1,5 +1,5 @@
 import { NOISE_REASONS } from '@portcullis/core';
-import { HOST_PORT_PATTERN, NODE_PATTERN, PREFIX_PATTERN, SENTINEL_NAME_PATTERN, SHARE_DEFAULTS, USER_PATTERN } from '../share/settings.js';
+import { HOST_PORT_PATTERN, NODE_PATTERN, PREFIX_PATTERN, SENTINEL_NAME_PATTERN, SERVER_NAME_PATTERN, SHARE_DEFAULTS, USER_PATTERN } from '../share/settings.js';
 import { ABUSEIPDB_DEFAULTS, ABUSEIPDB_SCHEMA } from '../abuseipdb/settings.js';
 import { LISTS_SCHEMA } from '../lists/settings.js';
 
@@ -77,7 +77,7 @@ export const CONFIG_DEFAULTS = {
   state: '/var/lib/portcullis',
   start: 'end' as StartPosition,
   // empty strings and lists: not set (no URL, Sentinel or Cluster: sharing is off; no node name: the host name)
-  share: { redis: '', sentinel: { master: '', nodes: [] as string[] }, cluster: [] as string[], user: '', password_file: '', password_env: '', node: '', ...SHARE_DEFAULTS },
+  share: { redis: '', sentinel: { master: '', nodes: [] as string[] }, cluster: [] as string[], user: '', password_file: '', password_env: '', tls: { ca_file: '', cert_file: '', key_file: '', servername: '' }, node: '', ...SHARE_DEFAULTS },
   // sections of their own modules (abuseipdb/settings.ts, lists/settings.ts): off by default
   abuseipdb: ABUSEIPDB_DEFAULTS,
   lists: [] as unknown[],
@@ -127,6 +127,7 @@ export const PATTERNS = {
   hostPort: HOST_PORT_PATTERN,
   sentinelName: SENTINEL_NAME_PATTERN,
   redisUser: USER_PATTERN,
+  serverName: SERVER_NAME_PATTERN,
 } as const;
 
 export type PatternKind = keyof typeof PATTERNS;
@@ -369,6 +370,32 @@ export const CONFIG_SCHEMA: SchemaNode = {
         pattern: PATTERNS.envName,
         default: D.share.password_env,
       },
+      tls: section('TLS for a rediss:// URL in redis (not for sentinel or cluster): whom to trust, which client certificate to show. Empty: the system’s CAs, no client certificate.', {
+        ca_file: {
+          type: 'string',
+          description: 'PEM file of the CA certificates to trust instead of the system’s (a private CA). An absolute path; empty: the system’s.',
+          pattern: PATTERNS.optionalPath,
+          default: D.share.tls.ca_file,
+        },
+        cert_file: {
+          type: 'string',
+          description: 'PEM client certificate to present (for a server with tls-auth-clients yes); needs key_file. An absolute path; empty: none.',
+          pattern: PATTERNS.optionalPath,
+          default: D.share.tls.cert_file,
+        },
+        key_file: {
+          type: 'string',
+          description: 'PEM private key of cert_file, unencrypted (mode 0600). An absolute path; empty: none.',
+          pattern: PATTERNS.optionalPath,
+          default: D.share.tls.key_file,
+        },
+        servername: {
+          type: 'string',
+          description: 'The DNS name the server’s certificate must carry (also sent as SNI), when it is not the URL’s host. Empty: the URL’s host.',
+          pattern: PATTERNS.serverName,
+          default: D.share.tls.servername,
+        },
+      }),
       prefix: {
         type: 'string',
         description: 'Key prefix: the keys are {prefix}:stream and {prefix}:live (one Cluster slot). Servers sharing bans use the same prefix.',

@@ -3,7 +3,7 @@
  * in one small file; the loader calls it with its own `duration` and `issue` helpers, so messages keep the
  * file:line:column form. The URL is never repeated in a message: it may hold a password.
  */
-import { clusterLabel, parseHostPort, sentinelLabel, SHARE_DEFAULTS, type HostPort, type ShareSettings } from '../share/settings.js';
+import { clusterLabel, parseHostPort, sentinelLabel, SHARE_DEFAULTS, type HostPort, type ShareSettings, type ShareTls } from '../share/settings.js';
 
 export interface RawShare {
   redis?: string;
@@ -12,6 +12,7 @@ export interface RawShare {
   user?: string;
   password_file?: string;
   password_env?: string;
+  tls?: { ca_file?: string; cert_file?: string; key_file?: string; servername?: string };
   prefix?: string;
   node?: string;
   publish?: boolean;
@@ -74,6 +75,7 @@ export function shareSettings(
       if (url.username && raw.user) notes.push('share: the user in share.redis is not used (share.user wins)');
     }
   }
+  const tls = tlsSettings(raw, given[0], redis, issue);
   const trust = raw.trust ?? [...SHARE_DEFAULTS.trust];
   if (trust.includes('*') && trust.length > 1) notes.push('share.trust: * trusts every node; the names beside it add nothing');
   if (trust.length === 0 && raw.subscribe !== false) notes.push('share.trust is empty: no node is trusted, so no fleet ban is applied here');
@@ -82,6 +84,7 @@ export function shareSettings(
     ...(raw.user ? { user: raw.user } : {}),
     ...(raw.password_file ? { passwordFile: raw.password_file } : {}),
     ...(raw.password_env ? { passwordEnv: raw.password_env } : {}),
+    ...(tls && { tls }),
     prefix: raw.prefix ?? SHARE_DEFAULTS.prefix,
     ...(raw.node ? { node: raw.node } : {}),
     publish: raw.publish ?? SHARE_DEFAULTS.publish,
@@ -90,4 +93,28 @@ export function shareSettings(
     timeoutMs,
     streamMax: raw.stream_max ?? SHARE_DEFAULTS.stream_max,
   };
+}
+
+/**
+ * `share.tls`: only beside a `rediss://` URL (the scheme is what turns TLS on; Sentinel and Cluster connect without
+ * it), a client certificate only with its key. The files are read when connecting: a missing one is a 'setup'
+ * problem of the run, not a config error (the config may be checked on another machine).
+ */
+function tlsSettings(raw: RawShare, kind: string | undefined, redis: string, issue: (path: readonly Seg[], message: string, key?: boolean) => void): ShareTls | undefined {
+  const t = raw.tls ?? {};
+  const tls: ShareTls = {
+    ...(t.ca_file ? { caFile: t.ca_file } : {}),
+    ...(t.cert_file ? { certFile: t.cert_file } : {}),
+    ...(t.key_file ? { keyFile: t.key_file } : {}),
+    ...(t.servername ? { servername: t.servername } : {}),
+  };
+  if (Object.keys(tls).length === 0) return undefined;
+  if (kind === 'sentinel' || kind === 'cluster') {
+    issue(['share', 'tls'], `is for share.redis (a rediss:// URL) only: share.${kind} connects without TLS`, true);
+  } else if (/^redis:/i.test(redis)) {
+    issue(['share', 'tls'], 'is set but share.redis is a redis:// URL, which does not use TLS: write rediss://', true);
+  }
+  if (tls.certFile && !tls.keyFile) issue(['share', 'tls', 'cert_file'], 'needs key_file, the private key of the certificate');
+  if (tls.keyFile && !tls.certFile) issue(['share', 'tls', 'key_file'], 'needs cert_file, the certificate of the key');
+  return tls;
 }

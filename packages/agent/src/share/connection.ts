@@ -4,13 +4,18 @@
  * URL, `share.user`, a file or an environment variable; connect and command timeouts; no reconnecting (a run tries
  * once and moves on, `follow` reconnects itself); RESP2, so replies are plain lists. Failures become a FleetError
  * whose message names the server (host:port, or the Sentinel/Cluster label) and the problem, never the password.
+ * TLS with a `rediss://` URL (one server only): `share.tls` gives the CA to trust, a client certificate and the name
+ * to check; the files are read and checked before connecting (a bad one is a 'setup' problem naming the file, never
+ * its content), and a failed handshake is named for what it means (an unknown CA, a wrong name, a refused client).
  *
  * Behind Sentinel every command goes to the master, on one reserved connection; in a Cluster every command is routed
  * by the stream key: both our keys share one hash slot, so a batch goes to one node, written in one go either way.
  */
 import { readFile } from 'node:fs/promises';
+import { X509Certificate } from 'node:crypto';
+import { createSecureContext } from 'node:tls';
 import { fleetKeys } from './keys.js';
-import { endpoint, type ShareSettings } from './settings.js';
+import { endpoint, type ShareSettings, type ShareTls } from './settings.js';
 
 export type FleetProblem = 'setup' | 'auth' | 'unreachable' | 'timeout' | 'refused';
 
@@ -138,7 +143,10 @@ export async function connectFleet(s: ShareSettings, env: Readonly<Record<string
     const target = new URL(url!);
     target.username = '';
     target.password = '';
-    const client = redis.createClient({ url: target.toString(), ...auth, RESP: 2, disableClientInfo: true, socket, commandOptions });
+    // rediss:// turns TLS on (node-redis reads the scheme); share.tls adds whom to trust and what to show. Read
+    // here, before the client exists, so a missing file is a 'setup' problem that names it
+    const secure = target.protocol === 'rediss:' ? { ...socket, tls: true as const, ...(await tlsOptions(s.tls)) } : socket;
+    const client = redis.createClient({ url: target.toString(), ...auth, RESP: 2, disableClientInfo: true, socket: secure, commandOptions });
     client.on('error', onError);
     wire = {
       connect: () => client.connect(),
@@ -158,7 +166,9 @@ export async function connectFleet(s: ShareSettings, env: Readonly<Record<string
     decisive = reject;
     timer = setTimeout(() => {
       const telling = seen.find(isAuth) ?? seen.find((e) => e instanceof Error && (e as { code?: string }).code !== undefined);
-      reject(telling ?? new FleetError(`cannot reach Redis at ${where}: no answer within ${s.timeoutMs / 1000}s`, 'timeout'));
+      // over TLS, a port that does not speak it often just waits
+      const hint = url?.protocol === 'rediss:' ? ' (rediss://: is this the port where it speaks TLS?)' : '';
+      reject(telling ?? new FleetError(`cannot reach Redis at ${where}: no answer within ${s.timeoutMs / 1000}s${hint}`, 'timeout'));
     }, s.timeoutMs);
   });
   try {
@@ -218,6 +228,97 @@ async function passwordOf(s: ShareSettings, url: URL | undefined, env: Readonly<
   return url?.password ? decodeURIComponent(url.password) : undefined;
 }
 
+/** Node's TLS options from `share.tls`: the files' contents (never printed), each checked to be usable PEM. */
+async function tlsOptions(t: ShareTls | undefined): Promise<{ ca?: string; cert?: string; key?: string; servername?: string }> {
+  if (!t) return {};
+  const read = async (key: string, file: string | undefined): Promise<string | undefined> => {
+    if (file === undefined) return undefined;
+    try {
+      return await readFile(file, 'utf8');
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EISDIR' ? 'a directory' : code ?? 'error';
+      throw new FleetError(`share.tls.${key} ${file}: cannot read: ${why}`, 'setup');
+    }
+  };
+  const [ca, cert, key] = [await read('ca_file', t.caFile), await read('cert_file', t.certFile), await read('key_file', t.keyFile)];
+  // checked now, so the message names the file; OpenSSL's reason names a routine, never the content
+  const usable = (what: string, file: string, options: Parameters<typeof createSecureContext>[0]): void => {
+    try {
+      createSecureContext(options);
+    } catch (err) {
+      throw new FleetError(`share.tls.${what} ${file}: not usable: ${opensslReason(err)}`, 'setup');
+    }
+  };
+  // each PEM certificate parsed: OpenSSL itself skips a block it cannot read in a CA list, and trusts nothing
+  const certificates = (what: string, file: string, text: string): void => {
+    const blocks = text.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
+    if (blocks.length === 0) throw new FleetError(`share.tls.${what} ${file}: holds no PEM certificate (-----BEGIN CERTIFICATE-----)`, 'setup');
+    for (const [i, block] of blocks.entries()) {
+      try {
+        new X509Certificate(block);
+      } catch (err) {
+        throw new FleetError(`share.tls.${what} ${file}: not usable: certificate ${i + 1} of ${blocks.length} cannot be read (${opensslReason(err)})`, 'setup');
+      }
+    }
+  };
+  if (ca !== undefined) {
+    certificates('ca_file', t.caFile!, ca);
+    usable('ca_file', t.caFile!, { ca });
+  }
+  if (cert !== undefined) {
+    certificates('cert_file', t.certFile!, cert);
+    usable('cert_file', t.certFile!, { cert });
+  }
+  if (key !== undefined && !/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(key)) throw new FleetError(`share.tls.key_file ${t.keyFile}: holds no PEM private key`, 'setup');
+  if (cert !== undefined && key !== undefined) usable('key_file', t.keyFile!, { cert, key });
+  return { ...(ca !== undefined && { ca }), ...(cert !== undefined && { cert }), ...(key !== undefined && { key }), ...(t.servername !== undefined && { servername: t.servername }) };
+}
+
+/** OpenSSL's reason from a Node error (`error:05800074:x509 certificate routines::key values mismatch`): the last part. */
+function opensslReason(err: unknown): string {
+  const msg = ((err as Error)?.message ?? String(err)).split('\n')[0]!;
+  return (/::([^:]+)$/.exec(msg)?.[1] ?? /SSL routines:[^:]*:([^:]+)/.exec(msg)?.[1] ?? msg).slice(0, 200);
+}
+
+/**
+ * What a failed TLS handshake means, from Node's error code (OpenSSL's verify codes, Node's own, OpenSSL's alerts);
+ * undefined: not a TLS failure.
+ */
+function tlsProblem(code: string | undefined, msg: string): string | undefined {
+  const unknownCa = 'certificate signed by an unknown authority: trust its CA with share.tls.ca_file';
+  switch (code) {
+    case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
+    case 'UNABLE_TO_GET_ISSUER_CERT':
+    case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
+    case 'SELF_SIGNED_CERT_IN_CHAIN':
+    case 'DEPTH_ZERO_SELF_SIGNED_CERT':
+    case 'CERT_SIGNATURE_FAILURE':
+      return `TLS: ${unknownCa} (${code})`;
+    case 'CERT_HAS_EXPIRED':
+      return 'TLS: the server\'s certificate has expired (CERT_HAS_EXPIRED)';
+    case 'CERT_NOT_YET_VALID':
+      return 'TLS: the server\'s certificate is not valid yet (CERT_NOT_YET_VALID): check the clocks';
+    case 'ERR_TLS_CERT_ALTNAME_INVALID':
+      return `TLS: the server's certificate is not for this name (${firstLine(msg).replace(/^Hostname\/IP does not match certificate's altnames: /, '')}): connect by a name it carries, or set share.tls.servername`;
+  }
+  const said = `${code ?? ''} ${msg}`;
+  if (/CERTIFICATE_REQUIRED|certificate required/i.test(said)) {
+    return `TLS: the server refused the handshake (${code ?? 'certificate required'}): it wants a client certificate (share.tls.cert_file and key_file) signed by a CA it trusts`;
+  }
+  if (/HANDSHAKE_FAILURE|handshake failure/i.test(said)) {
+    return `TLS: the server refused the handshake (${code ?? 'handshake failure'}): no TLS version or cipher in common, or it wants a client certificate (share.tls.cert_file and key_file)`;
+  }
+  if (/ALERT_(UNKNOWN_CA|BAD_CERTIFICATE|CERTIFICATE_UNKNOWN|UNSUPPORTED_CERTIFICATE|CERTIFICATE_EXPIRED)/i.test(said)) {
+    return `TLS: the server refused the handshake (${code}): it does not accept the client certificate (share.tls.cert_file): not signed by a CA it trusts (its tls-ca-cert-file), or expired`;
+  }
+  if (/WRONG_VERSION_NUMBER|wrong version number|packet length too long/i.test(said)) {
+    return `TLS: the server does not speak TLS there (${code ?? 'wrong version number'}): use redis://, or its TLS port`;
+  }
+  if (code?.startsWith('ERR_SSL_') || code?.startsWith('ERR_TLS_')) return `TLS: ${opensslReason(new Error(msg))} (${code})`;
+  return undefined;
+}
+
 /** One sentence for what went wrong, naming the server but never the credentials. */
 function describe(err: unknown, where: string, timeoutMs: number, isReply: boolean): FleetError {
   if (err instanceof FleetError) return err;
@@ -227,6 +328,8 @@ function describe(err: unknown, where: string, timeoutMs: number, isReply: boole
   if (/(^|: )WRONGPASS/.test(msg)) return new FleetError(`Redis at ${where} refused the credentials (WRONGPASS): check the user and password (share.redis or share.user, share.password_file or share.password_env)`, 'auth');
   if (/(^|: )NOAUTH/.test(msg)) return new FleetError(`Redis at ${where} wants a user and password (NOAUTH): give them in share.redis or share.user, share.password_file or share.password_env`, 'auth');
   if (/(^|: )NOPERM/.test(msg)) return new FleetError(`Redis at ${where}: the user may not do this (${firstLine(msg)}); it needs XADD, XREAD, XINFO and the sorted-set commands on the prefix's keys`, 'auth');
+  const tls = isReply ? undefined : tlsProblem(e?.code, msg);
+  if (tls) return new FleetError(`cannot reach Redis at ${where}: ${tls}`, 'setup');
   if (e?.name === 'ConnectionTimeoutError') return new FleetError(`cannot reach Redis at ${where}: no answer within ${secs}`, 'unreachable');
   if (e?.name === 'TimeoutError' || e?.name === 'SocketTimeoutError') return new FleetError(`Redis at ${where} did not answer within ${secs}`, 'timeout');
   if (e?.code === 'ECONNREFUSED') return new FleetError(`cannot reach Redis at ${where}: connection refused (is it running?)`, 'unreachable');

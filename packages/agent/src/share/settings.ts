@@ -34,6 +34,23 @@ export interface ShareSettings {
   readonly timeoutMs: number;
   /** The stream's cap (`XADD ... MAXLEN ~ streamMax`). */
   readonly streamMax: number;
+  /**
+   * TLS trust for a `rediss://` URL (`share.redis` only; the loader refuses it beside `redis://`, `sentinel` or
+   * `cluster`). Undefined: the system's CAs, no client certificate, the URL's host name checked.
+   */
+  readonly tls?: ShareTls;
+}
+
+/** Files read when connecting (absolute paths), never printed beyond their names. */
+export interface ShareTls {
+  /** PEM certificates of the CAs to trust instead of the system's (a private CA). */
+  readonly caFile?: string;
+  /** PEM client certificate (chain) to present, for a server with `tls-auth-clients yes`; with `keyFile`. */
+  readonly certFile?: string;
+  /** PEM private key of `certFile` (unencrypted). */
+  readonly keyFile?: string;
+  /** The name the server's certificate must carry (and SNI), when not the URL's host name (say, an address). */
+  readonly servername?: string;
 }
 
 export const SHARE_DEFAULTS = {
@@ -53,6 +70,8 @@ export const HOST_PORT_PATTERN = '^(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9.-]+):[0-9]{1
 export const SENTINEL_NAME_PATTERN = '^[A-Za-z0-9._:-]{0,128}$';
 /** An ACL user name: no spaces or control characters; empty: none. */
 export const USER_PATTERN = '^[^\\s@:/]{0,128}$';
+/** A DNS name the server's certificate must carry; empty: the URL's host. */
+export const SERVER_NAME_PATTERN = '^([A-Za-z0-9]([A-Za-z0-9_-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9_-]{0,61}[A-Za-z0-9])?)*)?$';
 /** A key prefix: no braces (the loader wraps it in a hash tag), no spaces. */
 export const PREFIX_PATTERN = '^[A-Za-z0-9_.:-]{1,64}$';
 
