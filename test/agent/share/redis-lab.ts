@@ -14,10 +14,27 @@ import { execa } from 'execa';
 export const USER = 'fleet';
 export const PASSWORD = 'b4n-sh4ring-s3cret';
 
+/** TLS material made by `makeCerts` (throwaway, in the lab's temp directory, removed with it). */
+export interface TlsFiles {
+  /** The CA that signed the server's and the client's certificates. */
+  readonly ca: string;
+  /** Another CA, which signed nothing of this lab. */
+  readonly otherCa: string;
+  readonly serverCert: string;
+  readonly serverKey: string;
+  readonly clientCert: string;
+  readonly clientKey: string;
+  /** A client certificate and key signed by the other CA. */
+  readonly strangerCert: string;
+  readonly strangerKey: string;
+}
+
 export interface RedisLab {
   readonly host: string;
   readonly port: number;
   readonly dir: string;
+  /** With `startRedis({ tls })`: the certificates; the port is then the TLS port (no plain one). */
+  readonly tls?: TlsFiles;
   /** The URL with the test user's credentials. */
   url(password?: string, user?: string): string;
   /** redis-cli as the test user; stdout. */
@@ -38,17 +55,61 @@ export async function freePort(host = '127.0.0.1'): Promise<number> {
   });
 }
 
-/** `port`: a given one (a restart at the same place), else a free one. */
-export async function startRedis(options: { host?: string; netns?: string; port?: number } = {}): Promise<RedisLab> {
+/**
+ * A throwaway CA, a server certificate for 127.0.0.1 and localhost, a client certificate, and a second CA with a
+ * client certificate of its own, made with openssl (P-256 keys: quick) in `dir`. Never committed: made per run.
+ */
+export async function makeCerts(dir: string): Promise<TlsFiles> {
+  const f = (name: string): string => join(dir, name);
+  const ssl = (...args: string[]) => execa('openssl', args);
+  const key = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+  const ca = async (name: string): Promise<void> => {
+    await ssl('req', '-x509', ...key, '-keyout', f(`${name}.key`), '-out', f(`${name}.crt`), '-days', '2', '-subj', `/CN=portcullis test ${name}`);
+  };
+  const leaf = async (name: string, by: string, ext: string): Promise<void> => {
+    await writeFile(f(`${name}.ext`), ext);
+    await ssl('req', ...key, '-keyout', f(`${name}.key`), '-out', f(`${name}.csr`), '-subj', `/CN=portcullis test ${name}`);
+    await ssl('x509', '-req', '-in', f(`${name}.csr`), '-CA', f(`${by}.crt`), '-CAkey', f(`${by}.key`), '-CAcreateserial', '-out', f(`${name}.crt`), '-days', '2', '-extfile', f(`${name}.ext`));
+  };
+  await ca('ca');
+  await ca('other-ca');
+  await leaf('server', 'ca', 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n');
+  await leaf('client', 'ca', 'extendedKeyUsage=clientAuth\n');
+  await leaf('stranger', 'other-ca', 'extendedKeyUsage=clientAuth\n');
+  return {
+    ca: f('ca.crt'),
+    otherCa: f('other-ca.crt'),
+    serverCert: f('server.crt'),
+    serverKey: f('server.key'),
+    clientCert: f('client.crt'),
+    clientKey: f('client.key'),
+    strangerCert: f('stranger.crt'),
+    strangerKey: f('stranger.key'),
+  };
+}
+
+/**
+ * `port`: a given one (a restart at the same place), else a free one. `tls`: the server speaks only TLS on that
+ * port (`--port 0 --tls-port`), with certificates from `makeCerts`; its value is `--tls-auth-clients` (does a client
+ * need a certificate signed by the CA).
+ */
+export async function startRedis(options: { host?: string; netns?: string; port?: number; tls?: 'no' | 'optional' | 'yes' } = {}): Promise<RedisLab> {
   const host = options.host ?? '127.0.0.1';
   const dir = await mkdtemp(join(tmpdir(), 'pcl-redis-'));
   const pidfile = join(dir, 'redis.pid');
+  const tls = options.tls ? await makeCerts(dir) : undefined;
+  const listen = (port: number): string[] =>
+    tls
+      ? ['--port', '0', '--tls-port', String(port), '--tls-cert-file', tls.serverCert, '--tls-key-file', tls.serverKey, '--tls-ca-cert-file', tls.ca, '--tls-auth-clients', options.tls!]
+      : ['--port', String(port)];
+  // redis-cli over TLS trusts the lab's CA and shows the lab's client certificate
+  const cliTls = tls ? ['--tls', '--cacert', tls.ca, '--cert', tls.clientCert, '--key', tls.clientKey] : [];
   const wrap = (file: string, args: string[]): [string, string[]] => (options.netns ? ['ip', ['netns', 'exec', options.netns, file, ...args]] : [file, args]);
   let port = 0;
   for (let attempt = 0; ; attempt++) {
     port = options.port ?? (options.netns ? 20000 + Math.floor(Math.random() * 20000) : await freePort(host));
     const [file, args] = wrap('redis-server', [
-      '--port', String(port), '--bind', host, '--dir', dir, '--daemonize', 'yes', '--pidfile', pidfile,
+      ...listen(port), '--bind', host, '--dir', dir, '--daemonize', 'yes', '--pidfile', pidfile,
       '--save', '', '--appendonly', 'no', '--logfile', join(dir, 'redis.log'),
       '--user', USER, 'on', `>${PASSWORD}`, '~*', '&*', '+@all', '--user', 'default', 'off',
     ]);
@@ -59,7 +120,7 @@ export async function startRedis(options: { host?: string; netns?: string; port?
   }
   async function waitUp(): Promise<boolean> {
     for (let i = 0; i < 50; i++) {
-      const [file, args] = wrap('redis-cli', ['-h', host, '-p', String(port), '--user', USER, '--pass', PASSWORD, '--no-auth-warning', 'PING']);
+      const [file, args] = wrap('redis-cli', [...cliTls, '-h', host, '-p', String(port), '--user', USER, '--pass', PASSWORD, '--no-auth-warning', 'PING']);
       const r = await execa(file, args, { reject: false });
       if (String(r.stdout).trim() === 'PONG') return true;
       await sleep(50);
@@ -70,9 +131,10 @@ export async function startRedis(options: { host?: string; netns?: string; port?
     host,
     port,
     dir,
-    url: (password = PASSWORD, user = USER) => `redis://${user}:${encodeURIComponent(password)}@${host}:${port}/0`,
+    ...(tls && { tls }),
+    url: (password = PASSWORD, user = USER) => `${tls ? 'rediss' : 'redis'}://${user}:${encodeURIComponent(password)}@${host}:${port}/0`,
     async cli(...args) {
-      const [file, a] = wrap('redis-cli', ['-h', host, '-p', String(port), '--user', USER, '--pass', PASSWORD, '--no-auth-warning', ...args]);
+      const [file, a] = wrap('redis-cli', [...cliTls, '-h', host, '-p', String(port), '--user', USER, '--pass', PASSWORD, '--no-auth-warning', ...args]);
       return String((await execa(file, a)).stdout);
     },
     async pid() {
