@@ -54,6 +54,43 @@ describe('core report: LogSummary', () => {
     assert.deepEqual(t, [3, 0, 0, 0, 1]);
     assert.equal(new LogSummary().result().timeline.length, 0, 'no times, no timeline');
   });
+
+  it('counted in parts by source and absorbed, gives the figures of one pass (the state survives a structured clone)', () => {
+    const events = [
+      { time: T0 + 60_000, src: '192.0.2.1', dpt: 22, proto: 'TCP' },
+      { time: T0, src: '198.51.100.7', dpt: 22, proto: 'TCP' },
+      { time: T0 + 600_000, src: '192.0.2.1', dpt: 443, proto: 'TCP' },
+      { src: '203.0.113.9', dpt: 53, proto: 'UDP' },
+      { time: T0 + 30_000, src: '198.51.100.7', dpt: 23, proto: 'TCP' },
+    ];
+    const whole = new LogSummary();
+    const parts = [new LogSummary(), new LogSummary()];
+    for (const e of events) {
+      whole.add(e, e.dpt === 53);
+      parts[e.src === '192.0.2.1' ? 0 : 1]!.add(e, e.dpt === 53);
+    }
+    whole.other();
+    parts[0]!.other();
+    const merged = new LogSummary();
+    for (const p of parts) merged.absorb(structuredClone(p.state()));
+    assert.deepEqual(merged.result(10, 4), whole.result(10, 4));
+    assert.deepEqual([...merged.sourceTallies()].sort(), [...whole.sourceTallies()].sort());
+    assert.equal(merged.result().lines, 6);
+  });
+
+  it('absorbing keeps the caps: a key new to a full tally is left out, known keys add up', () => {
+    const a = new LogSummary({ maxSources: 2 });
+    a.add({ src: '192.0.2.1' });
+    a.add({ src: '192.0.2.2' });
+    const b = new LogSummary();
+    for (const src of ['192.0.2.1', '192.0.2.3', '192.0.2.1']) b.add({ src });
+    a.absorb(b.state());
+    assert.deepEqual([...a.sourceTallies()], [
+      ['192.0.2.1', 3],
+      ['192.0.2.2', 1],
+    ]);
+    assert.equal(a.result().firewall, 5);
+  });
 });
 
 describe('core report: topOf and countryTallies', () => {

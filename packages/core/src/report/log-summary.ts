@@ -34,6 +34,21 @@ export interface SummaryResult {
   readonly timeline: readonly number[];
 }
 
+/**
+ * A summary as plain data, to move between threads and add into another (`absorb`): a log counted in parts (each
+ * part one set of sources) gives the same figures as counted in one go while the tallies stay under their caps.
+ */
+export interface LogSummaryState {
+  readonly lines: number;
+  readonly firewall: number;
+  readonly truncated: number;
+  readonly first?: number;
+  readonly last?: number;
+  readonly sources: readonly (readonly [string, number])[];
+  readonly ports: readonly (readonly [string, number])[];
+  readonly perMinute: readonly (readonly [number, number])[];
+}
+
 /** Lines are counted per minute: a month-long log is 43,200 keys at most, and any chart resolution can be cut from it. */
 const MINUTE = 60_000;
 
@@ -89,6 +104,30 @@ export class LogSummary {
     };
   }
 
+  state(): LogSummaryState {
+    return {
+      lines: this.lines,
+      firewall: this.firewall,
+      truncated: this.truncated,
+      ...(this.first !== undefined && { first: this.first, last: this.last }),
+      sources: [...this.sources],
+      ports: [...this.ports],
+      perMinute: [...this.perMinute],
+    };
+  }
+
+  /** Adds another summary's counts to this one (a key new to a full tally is left out, as `add` would). */
+  absorb(o: LogSummaryState): void {
+    this.lines += o.lines;
+    this.firewall += o.firewall;
+    this.truncated += o.truncated;
+    if (o.first !== undefined && (this.first === undefined || o.first < this.first)) this.first = o.first;
+    if (o.last !== undefined && (this.last === undefined || o.last > this.last)) this.last = o.last;
+    for (const [k, n] of o.sources) addCount(this.sources, k, n, this.maxSources);
+    for (const [k, n] of o.ports) addCount(this.ports, k, n, this.maxPorts);
+    for (const [m, n] of o.perMinute) this.perMinute.set(m, (this.perMinute.get(m) ?? 0) + n);
+  }
+
   /** Every source tallied with its lines (for per-country totals, which need a lookup the core does not own). */
   sourceTallies(): ReadonlyMap<string, number> {
     return this.sources;
@@ -105,9 +144,13 @@ export class LogSummary {
 }
 
 function bump(m: Map<string, number>, key: string, cap: number): void {
+  addCount(m, key, 1, cap);
+}
+
+function addCount(m: Map<string, number>, key: string, by: number, cap: number): void {
   const n = m.get(key);
-  if (n !== undefined) m.set(key, n + 1);
-  else if (m.size < cap) m.set(key, 1);
+  if (n !== undefined) m.set(key, n + by);
+  else if (m.size < cap) m.set(key, by);
 }
 
 /** The n largest, busiest first, ties by key; one pass with a small sorted buffer, not a sort of every key. */
