@@ -21,7 +21,7 @@ import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAddress } from '../packages/core/src/net/address-class.js';
-import { defaultOut, generate, GENERATED_YEAR } from './generate.js';
+import { defaultOut, generate, GENERATED_UTC_OFFSET, GENERATED_YEAR } from './generate.js';
 import { crowdsecFlagged, crowdsecMissing, crowdsecReplayCommand, startCrowdsec } from './peers/crowdsec.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -88,8 +88,9 @@ const TOOLS: Record<string, Tool> = {
     name: 'portcullis scan',
     what: 'parse, classify, detect, report',
     missing: () => (existsSync(join(ROOT, 'packages/agent/dist/bundle/main.js')) ? undefined : 'not built (npm run build)'),
-    // the generated BSD lines carry no year: the generator's, or they would land a year after the RFC 3339 ones
-    command: (file) => [process.execPath, CLI, 'scan', '--json', '--year', String(GENERATED_YEAR), file],
+    // the generated BSD lines carry no year and no zone: the generator's, or they would land a year (and the zone's
+    // hours) away from the RFC 3339 ones
+    command: (file) => [process.execPath, CLI, 'scan', '--json', '--year', String(GENERATED_YEAR), '--utc-offset', GENERATED_UTC_OFFSET, file],
     found: (stdout) => {
       const r = JSON.parse(stdout) as { scanners: unknown[]; spoofed: unknown[] };
       return `${r.scanners.length} scanners, ${r.spoofed.length} spoofed`;

@@ -27,6 +27,8 @@ import { pathToFileURL } from 'node:url';
  * told it (`portcullis scan --year`), or it takes the latest year not in the future and splits the log in two.
  */
 export const GENERATED_YEAR = 2025;
+/** The zone of the generated hosts' local time, in which the BSD syslog lines are written (`scan --utc-offset`). */
+export const GENERATED_UTC_OFFSET = '+09:00';
 
 export interface GenerateOptions {
   lines: number;

@@ -37,7 +37,8 @@ const precompiledValidator = {
 
 rmSync(out, { recursive: true, force: true });
 await build({
-  entryPoints: { main: join(dist, 'cli', 'main.js') },
+  // scan's worker threads start from a file of their own, beside the chunk that starts them (cli/scan-count.ts)
+  entryPoints: { main: join(dist, 'cli', 'main.js'), 'scan-worker': join(dist, 'cli', 'scan-worker.js') },
   outdir: out,
   bundle: true,
   splitting: true,

@@ -63,6 +63,9 @@ scan options:
   --ports N           distinct ports within the window that make a vertical scan (default 10)
   --hosts N           distinct hosts on one port within the window that make a horizontal scan (default 10)
   --window SECONDS    the sliding window (default 60)
+  --threads N|auto    threads that count the input, split by source (default auto: one per core, at most 4, for
+                      files of 64 MiB or more; standard input is read on one thread)
+  --no-geo            leave out countries (the bundled DB-IP database)
 
 run, restore, status, bans options:
   --config FILE       the configuration (default /etc/portcullis/config.yaml; absent: every default)

@@ -1,14 +1,14 @@
+import { stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import {
   classifyAddress,
   countryTallies,
-  LogSummary,
-  readLineEvent,
-  Detector,
   isPortScan,
   isSpoof,
   mergeFindings,
   noiseReasonText,
   scanKindName,
+  type DetectConfig,
   type DetectStats,
   type Finding,
   type GeoLookup,
@@ -18,7 +18,7 @@ import {
 } from '@portcullis/core';
 import { UsageError } from './errors.js';
 import { openGeoOrWarn } from './geo.js';
-import { readLineBatches } from './input.js';
+import { countInThreads, countLines } from './scan-count.js';
 import type { Io } from './main.js';
 import { langOption, parseOptions, positiveInt, timeOptions } from './options.js';
 import { write } from './output.js';
@@ -37,6 +37,7 @@ export async function scanCommand(argv: string[], io: Io): Promise<number> {
     year: { type: 'string' },
     'utc-offset': { type: 'string' },
     'no-geo': { type: 'boolean' },
+    threads: { type: 'string' },
   });
   const lang = langOption(values.lang, io);
   const time = timeOptions(values, io);
@@ -46,34 +47,23 @@ export async function scanCommand(argv: string[], io: Io): Promise<number> {
     const bad = wan.find((w) => !IFACE.test(w));
     if (bad !== undefined || wan.length === 0) throw new UsageError(`--wan: '${bad ?? values.wan}' is not an interface name`);
   }
-  const detector = new Detector({
+  const detect: DetectConfig = {
     scan: {
       ports: positiveInt('ports', values.ports, 10),
       hosts: positiveInt('hosts', values.hosts, 10),
       windowMs: positiveInt('window', values.window, 60) * 1000,
     },
     spoof: wan ? { wan } : {},
-  });
+  };
+  const asked = values.threads === undefined || values.threads === 'auto' ? undefined : positiveInt('threads', values.threads, 1);
+  if (asked !== undefined && asked > 16) throw new UsageError(`--threads: '${values.threads}' is more than 16`);
   const geo: GeoLookup | undefined = values['no-geo'] ? undefined : await openGeoOrWarn(io);
-  const summary = new LogSummary();
-  const findings: Finding[] = [];
-  for await (const batch of readLineBatches(positionals, io.stdin)) {
-    for (const text of batch.lines) {
-      const line = readLineEvent(text, time);
-      if (!line) {
-        summary.other();
-        continue;
-      }
-      summary.add(line.event, line.truncated);
-      const found = detector.push(line.event);
-      if (found.length) findings.push(...found);
-    }
-  }
-  findings.push(...detector.flush());
+  const threads = await threadsFor(positionals, asked);
+  const { summary, findings, stats } =
+    threads > 1 ? await countInThreads(positionals, threads, detect, time) : await countLines(positionals, io.stdin, detect, time);
   const merged = mergeFindings(findings);
   const totals = summary.result(10, 0);
   if (values.json) {
-    const stats = detector.stats;
     const country = (a: string): string | undefined => (classifyAddress(a)?.class === 'public' ? geo?.(a)?.country : undefined);
     const report = {
       files: positionals.length ? positionals : ['-'],
@@ -119,9 +109,29 @@ export async function scanCommand(argv: string[], io: Io): Promise<number> {
     };
     await write(io.stdout, `${JSON.stringify(report, null, 2)}\n`);
   } else {
-    await write(io.stdout, formatReport(positionals, totals, merged, detector.stats, lang, geo));
+    await write(io.stdout, formatReport(positionals, totals, merged, stats, lang, geo));
   }
   return 0;
+}
+
+/** Below this much input one thread is quicker than starting more (each reads every line to find its own). */
+const THREADS_FROM_BYTES = 64 * 1024 * 1024;
+
+/**
+ * How many threads count the input: as asked (--threads N), else one per core, at most 4, when every input is a
+ * regular file and together they are large; standard input is read once, on one thread. A file that cannot be
+ * read is left to the reader, which names it.
+ */
+async function threadsFor(names: readonly string[], asked: number | undefined): Promise<number> {
+  if (names.length === 0 || names.includes('-')) return 1;
+  let bytes = 0;
+  for (const name of names) {
+    const s = await stat(name).catch(() => undefined);
+    if (!s?.isFile()) return 1;
+    bytes += s.size;
+  }
+  if (asked !== undefined) return asked;
+  return bytes >= THREADS_FROM_BYTES ? Math.min(4, availableParallelism()) : 1;
 }
 
 function iso(t: number | undefined): string | undefined {

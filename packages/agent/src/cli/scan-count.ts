@@ -1,0 +1,133 @@
+/**
+ * The counting behind `scan`: every line through the decoder, the detectors and the summary. On one thread, or,
+ * for large files, split across worker threads by source: each thread reads every line but decodes and counts only
+ * those of its own sources (a source, or an IPv6 /64, always lands on the same thread), so each source's episodes
+ * are cut where one pass cuts them and the parts add up to the same report. Two limits, both far from ordinary logs:
+ * each part tracks up to `max_sources` at once (more in all than one pass keeps), and a log whose timestamps run
+ * backwards by more than a source's idle time (hosts with disagreeing clocks or zones in one file) can end a quiet
+ * source's episode at another line, since the detectors close quiet sources in the order they were last heard.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import {
+  Detector,
+  internAddress,
+  LogSummary,
+  readLineEvent,
+  sourceKey,
+  type DecodeOptions,
+  type DetectConfig,
+  type DetectStats,
+  type Finding,
+  type LogSummaryState,
+} from '@portcullis/core';
+import { readLineBatches } from './input.js';
+
+export interface ScanCounts {
+  readonly summary: LogSummary;
+  readonly findings: Finding[];
+  readonly stats: DetectStats;
+}
+
+/** What a thread is told: which files, which part of the sources is its own, and the detection settings. */
+export interface ScanPart {
+  readonly files: readonly string[];
+  readonly part: number;
+  readonly parts: number;
+  readonly detect: DetectConfig;
+  readonly time: DecodeOptions;
+}
+
+/** What a thread sends back. */
+export interface ScanPartResult {
+  readonly summary: LogSummaryState;
+  readonly findings: Finding[];
+  readonly stats: DetectStats;
+}
+
+/** Counts the lines of `names` (or standard input) on this thread; with `part`, only the lines of that part. */
+export async function countLines(
+  names: readonly string[],
+  stdin: NodeJS.ReadableStream,
+  detect: DetectConfig,
+  time: DecodeOptions,
+  part?: { readonly part: number; readonly parts: number },
+): Promise<ScanCounts> {
+  const summary = new LogSummary();
+  const detector = new Detector(detect);
+  const findings: Finding[] = [];
+  for await (const batch of readLineBatches(names, stdin)) {
+    for (const text of batch.lines) {
+      if (part && partOf(text, part.parts) !== part.part) continue;
+      const line = readLineEvent(text, time);
+      if (!line) {
+        summary.other();
+        continue;
+      }
+      summary.add(line.event, line.truncated);
+      const found = detector.push(line.event);
+      if (found.length) findings.push(...found);
+    }
+  }
+  findings.push(...detector.flush());
+  return { summary, findings, stats: detector.stats };
+}
+
+/**
+ * The part a line belongs to: by its (first, top-level) SRC, as the detectors key it (an IPv6 address by its /64),
+ * so all of a source's lines meet on one thread. Lines without a source go to part 0.
+ */
+export function partOf(text: string, parts: number): number {
+  const at = text.indexOf('SRC=');
+  if (at < 0) return 0;
+  let end = text.indexOf(' ', at + 4);
+  if (end < 0) end = text.length;
+  const raw = text.slice(at + 4, end);
+  const address = internAddress(raw) ?? raw;
+  const key = address.includes(':') ? sourceKey(address) : address;
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  return (h >>> 0) % parts;
+}
+
+/** The same counts as `countLines` over `files`, made by `threads` worker threads, one part of the sources each. */
+export async function countInThreads(files: readonly string[], threads: number, detect: DetectConfig, time: DecodeOptions): Promise<ScanCounts> {
+  const results = await Promise.all(
+    Array.from({ length: threads }, (_, part) => runPart({ files, part, parts: threads, detect, time })),
+  );
+  const summary = new LogSummary();
+  const findings: Finding[] = [];
+  for (const r of results) {
+    summary.absorb(r.summary);
+    findings.push(...r.findings);
+  }
+  return { summary, findings, stats: results.map((r) => r.stats).reduce(addStats) };
+}
+
+function runPart(part: ScanPart): Promise<ScanPartResult> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(workerUrl(), { workerData: part });
+    let result: ScanPartResult | undefined;
+    worker.once('message', (m: ScanPartResult) => (result = m));
+    worker.once('error', reject);
+    worker.once('exit', (code) => (result ? resolve(result) : reject(new Error(`scan thread ${part.part + 1} of ${part.parts} stopped (exit ${code}) without its counts`))));
+  });
+}
+
+/** Beside this module: the bundle's scan-worker.js, tsc's dist/cli/scan-worker.js, or the source under tsx. */
+function workerUrl(): URL {
+  const js = new URL('./scan-worker.js', import.meta.url);
+  return existsSync(fileURLToPath(js)) ? js : new URL('./scan-worker.ts', import.meta.url);
+}
+
+/** Detector statistics of the parts, added up field by field. */
+function addStats<T>(a: T, b: T): T {
+  if (typeof a === 'number' && typeof b === 'number') return (a + b) as T;
+  if (a && b && typeof a === 'object' && typeof b === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(a)) out[k] = addStats((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]);
+    return out as T;
+  }
+  return a;
+}
