@@ -2,7 +2,8 @@
  * One agent of the library-level fleet tests: its own temp directory with a log and a state, the real dry-run
  * backend (its commands captured), and `run()` the real runOnce with a FleetLink to the shared Redis.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import assert from 'node:assert/strict';
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DryRunBackend } from '../../../packages/agent/src/backends/dry-run.js';
@@ -21,6 +22,23 @@ export function scanLines(src: string, at: number): string {
     out += `${new Date(at + p * 50).toISOString()} a kernel: [IPTABLES REJECT]: IN=eth0 OUT= MAC=52:54:00:12:34:56:52:54:00:65:43:21:08:00 SRC=${src} DST=192.0.2.10 LEN=44 TOS=0x00 PREC=0x00 TTL=50 ID=1 PROTO=TCP SPT=51000 DPT=${p} WINDOW=1024 RES=0x00 SYN URGP=0\n`;
   }
   return out;
+}
+
+/**
+ * The fleet's basic promise between two agents: `b` has joined (one run), `a` sees SCANNER scan, bans it and
+ * publishes it in its run; `b`'s next run applies it through its backend. Returns both runs' summaries.
+ */
+export async function banTravels(a: Agent, b: Agent): Promise<{ ra: RunSummary; rb: RunSummary }> {
+  await b.run();
+  appendFileSync(a.log, scanLines(SCANNER, Date.now() - 5000));
+  const ra = await a.run();
+  assert.equal(ra.fleet?.problem, undefined);
+  assert.equal(ra.fleet?.published, 1);
+  const rb = await b.run();
+  assert.equal(rb.fleet?.problem, undefined);
+  assert.equal(rb.fleet?.applied, 1, 'b applied the ban a published');
+  assert.match(b.commands, new RegExp(`add element inet portcullis block4 \\{ ${SCANNER.replace(/\./g, '\\.')} timeout`));
+  return { ra, rb };
 }
 
 export class Agent {
