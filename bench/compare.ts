@@ -1,10 +1,11 @@
 /**
  * Speed side by side: the same file, the same run of the harness, tools alternating round by round, medians.
  *
- *   node --import tsx bench/compare.ts [--lines 1m] [--rounds 3] [--tools portcullis,fail2ban,crowdsec,grep,node]
+ *   node --import tsx bench/compare.ts [--lines 1m] [--rounds 3] [--tools portcullis,portcullis-1,fail2ban,crowdsec,grep,node]
  *
- * - portcullis: `portcullis scan --json FILE` from packages/agent (built: run `npx tsc -b` first): full parse,
- *   classification, detection and the report, as a user runs it.
+ * - portcullis: `portcullis scan --json FILE` from packages/agent (built: run `npm run build` first): full parse,
+ *   classification, detection and the report, as a user runs it (a large file on one thread per core, at most 4).
+ * - portcullis-1: the same with `--threads 1`.
  * - fail2ban: `fail2ban-regex -r --usedns=no --print-no-missed -o ip FILE FILTER` with the self-contained filter of
  *   /work/shared/recipes/peers.md (Debian's fail2ban; `-o ip` keeps its memory flat). It matches lines and prints
  *   the address of each; it has no notion of a scan, so "found" is its distinct matched addresses.
@@ -56,7 +57,7 @@ interface Tool {
 }
 
 function parseArgs(argv: readonly string[]): Options {
-  const o: Options = { lines: 1_000_000, rounds: 3, tools: ['portcullis', 'fail2ban', 'crowdsec', 'grep', 'node'] };
+  const o: Options = { lines: 1_000_000, rounds: 3, tools: ['portcullis', 'portcullis-1', 'fail2ban', 'crowdsec', 'grep', 'node'] };
   for (let i = 0; i < argv.length; i += 2) {
     const [flag, value] = [argv[i], argv[i + 1]];
     if (value === undefined) throw new Error(`${flag}: needs a value`);
@@ -83,20 +84,26 @@ function onPath(cmd: string): boolean {
 const FILTER = join(OUT, 'fail2ban-portcullis-bench.conf');
 const CROWDSEC_DIR = join(OUT, 'crowdsec-compare');
 
-const TOOLS: Record<string, Tool> = {
-  portcullis: {
-    name: 'portcullis scan',
-    what: 'parse, classify, detect, report',
+/** `portcullis scan --json` as a user runs it, with `extra` options. */
+function portcullisTool(name: string, what: string, extra: readonly string[]): Tool {
+  return {
+    name,
+    what,
     missing: () => (existsSync(join(ROOT, 'packages/agent/dist/bundle/main.js')) ? undefined : 'not built (npm run build)'),
     // the generated BSD lines carry no year and no zone: the generator's, or they would land a year (and the zone's
     // hours) away from the RFC 3339 ones
-    command: (file) => [process.execPath, CLI, 'scan', '--json', '--year', String(GENERATED_YEAR), '--utc-offset', GENERATED_UTC_OFFSET, file],
+    command: (file) => [process.execPath, CLI, 'scan', '--json', '--year', String(GENERATED_YEAR), '--utc-offset', GENERATED_UTC_OFFSET, ...extra, file],
     found: (stdout) => {
       const r = JSON.parse(stdout) as { scanners: unknown[]; spoofed: unknown[] };
       return `${r.scanners.length} scanners, ${r.spoofed.length} spoofed`;
     },
     flagged: (stdout) => (JSON.parse(stdout) as { scanners: { ip: string; shapes: string[] }[] }).scanners.map((x) => ({ source: x.ip, rules: x.shapes })),
-  },
+  };
+}
+
+const TOOLS: Record<string, Tool> = {
+  portcullis: portcullisTool('portcullis scan', 'parse, classify, detect, report', []),
+  'portcullis-1': portcullisTool('portcullis scan --threads 1', 'the same on one thread', ['--threads', '1']),
   fail2ban: {
     name: 'fail2ban-regex -o ip',
     what: 'match lines, print SRC',
@@ -209,7 +216,8 @@ async function main(): Promise<void> {
   const med = new Map(tools.map((t) => [t, median(runs.get(t)!.map((x) => x.seconds))]));
   const f2b = tools.find((t) => t === TOOLS.fail2ban);
   const grep = tools.find((t) => t === TOOLS.grep);
-  const rows = [['tool', 'median s', 'lines/s', 'MB/s', 'peak RSS MB', 'vs fail2ban', 'vs grep', 'found']];
+  const cs = tools.find((t) => t === TOOLS.crowdsec);
+  const rows = [['tool', 'median s', 'lines/s', 'MB/s', 'peak RSS MB', 'vs fail2ban', 'vs CrowdSec', 'vs grep', 'found']];
   for (const t of tools) {
     const s = Math.max(med.get(t)!, 0.01);
     const rss = Math.max(...runs.get(t)!.map((x) => x.rssMb));
@@ -220,6 +228,7 @@ async function main(): Promise<void> {
       (bytes / 1e6 / s).toFixed(1),
       rss.toFixed(0),
       f2b ? `${(med.get(f2b)! / s).toFixed(1)}x` : '-',
+      cs ? `${(med.get(cs)! / s).toFixed(1)}x` : '-',
       grep ? `${(s / Math.max(med.get(grep)!, 0.01)).toFixed(1)}x slower` : '-',
       t.found(runs.get(t)![0].stdout, runs.get(t)![0].output),
     ]);
