@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import {
   Detector,
+  FindingMerger,
   internAddress,
   LogSummary,
   readLineEvent,
@@ -26,6 +27,7 @@ import { readLineBatches } from './input.js';
 
 export interface ScanCounts {
   readonly summary: LogSummary;
+  /** Merged as they come: one per rule and source (mergeFindings), so a long log holds no finding per episode. */
   readonly findings: Finding[];
   readonly stats: DetectStats;
 }
@@ -56,7 +58,7 @@ export async function countLines(
 ): Promise<ScanCounts> {
   const summary = new LogSummary();
   const detector = new Detector(detect);
-  const findings: Finding[] = [];
+  const findings = new FindingMerger();
   for await (const batch of readLineBatches(names, stdin)) {
     for (const text of batch.lines) {
       if (part && partOf(text, part.parts) !== part.part) continue;
@@ -66,12 +68,11 @@ export async function countLines(
         continue;
       }
       summary.add(line.event, line.truncated);
-      const found = detector.push(line.event);
-      if (found.length) findings.push(...found);
+      for (const f of detector.push(line.event)) findings.add(f);
     }
   }
-  findings.push(...detector.flush());
-  return { summary, findings, stats: detector.stats };
+  for (const f of detector.flush()) findings.add(f);
+  return { summary, findings: findings.result(), stats: detector.stats };
 }
 
 /**
@@ -97,12 +98,12 @@ export async function countInThreads(files: readonly string[], threads: number, 
     Array.from({ length: threads }, (_, part) => runPart({ files, part, parts: threads, detect, time })),
   );
   const summary = new LogSummary();
-  const findings: Finding[] = [];
+  const findings = new FindingMerger();
   for (const r of results) {
     summary.absorb(r.summary);
-    findings.push(...r.findings);
+    for (const f of r.findings) findings.add(f);
   }
-  return { summary, findings, stats: results.map((r) => r.stats).reduce(addStats) };
+  return { summary, findings: findings.result(), stats: results.map((r) => r.stats).reduce(addStats) };
 }
 
 function runPart(part: ScanPart): Promise<ScanPartResult> {

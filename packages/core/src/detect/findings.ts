@@ -117,12 +117,32 @@ function mergeTwo(a: Finding, b: Finding): Finding {
  * `hosts` of a merged finding are the largest episode's, a lower bound of the true distinct count.
  */
 export function mergeFindings(findings: readonly Finding[]): Finding[] {
-  const byKey = new Map<string, Finding>();
-  for (const f of findings) {
+  const merger = new FindingMerger();
+  for (const f of findings) merger.add(f);
+  return merger.result();
+}
+
+/**
+ * `mergeFindings` as the findings come: what a long log's reader holds is one finding per rule and source, not one
+ * per episode (a loud source over a month makes thousands). Adding the same findings in the same order gives what
+ * `mergeFindings` gives.
+ */
+export class FindingMerger {
+  private readonly byKey = new Map<string, Finding>();
+
+  add(f: Finding): void {
     // an IPv6 scan is one per /64, whichever of its addresses opened each episode
     const key = `${f.rule} ${isPortScan(f) && f.network !== undefined ? f.network : f.source}`;
-    const seen = byKey.get(key);
-    byKey.set(key, seen ? mergeTwo(seen, f) : f);
+    const seen = this.byKey.get(key);
+    this.byKey.set(key, seen ? mergeTwo(seen, f) : f);
   }
-  return [...byKey.values()].sort((x, y) => x.first - y.first || (x.source < y.source ? -1 : x.source > y.source ? 1 : 0));
+
+  get size(): number {
+    return this.byKey.size;
+  }
+
+  /** First seen first, ties by source. */
+  result(): Finding[] {
+    return [...this.byKey.values()].sort((x, y) => x.first - y.first || (x.source < y.source ? -1 : x.source > y.source ? 1 : 0));
+  }
 }
