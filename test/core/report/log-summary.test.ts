@@ -78,16 +78,17 @@ describe('core report: LogSummary', () => {
     assert.equal(merged.result().lines, 6);
   });
 
-  it('absorbing keeps the caps: a key new to a full tally is left out, known keys add up', () => {
+  it('absorbing takes every key of the part (each part was capped as it counted), so a later part is not dropped', () => {
     const a = new LogSummary({ maxSources: 2 });
     a.add({ src: '192.0.2.1' });
     a.add({ src: '192.0.2.2' });
-    const b = new LogSummary();
+    const b = new LogSummary({ maxSources: 2 });
     for (const src of ['192.0.2.1', '192.0.2.3', '192.0.2.1']) b.add({ src });
     a.absorb(b.state());
     assert.deepEqual([...a.sourceTallies()], [
       ['192.0.2.1', 3],
       ['192.0.2.2', 1],
+      ['192.0.2.3', 1],
     ]);
     assert.equal(a.result().firewall, 5);
   });

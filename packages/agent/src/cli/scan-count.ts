@@ -2,8 +2,10 @@
  * The counting behind `scan`: every line through the decoder, the detectors and the summary. On one thread, or,
  * for large files, split across worker threads by source: each thread reads every line but decodes and counts only
  * those of its own sources (a source, or an IPv6 /64, always lands on the same thread), so each source's episodes
- * are cut where one pass cuts them and the parts add up to the same report. Two limits, both far from ordinary logs:
- * each part tracks up to `max_sources` at once (more in all than one pass keeps), and a log whose timestamps run
+ * are cut where one pass cuts them and the parts add up to the same report. Limits, all far from ordinary logs:
+ * each part tracks up to `max_sources` at once and tallies up to 100,000 sources of its own (more in all than one
+ * pass keeps: on 10M generated lines with 238,000 sources the per-country totals came out larger, everything else
+ * the same), and a log whose timestamps run
  * backwards by more than a source's idle time (hosts with disagreeing clocks or zones in one file) can end a quiet
  * source's episode at another line, since the detectors close quiet sources in the order they were last heard.
  */

@@ -116,15 +116,19 @@ export class LogSummary {
     };
   }
 
-  /** Adds another summary's counts to this one (a key new to a full tally is left out, as `add` would). */
+  /**
+   * Adds another summary's counts to this one, every key of it: each part was held to the caps while it counted,
+   * so parts of a log split by source may together hold more keys than one cap (a cap applied again here would
+   * drop every source of the parts absorbed after the first filled it).
+   */
   absorb(o: LogSummaryState): void {
     this.lines += o.lines;
     this.firewall += o.firewall;
     this.truncated += o.truncated;
     if (o.first !== undefined && (this.first === undefined || o.first < this.first)) this.first = o.first;
     if (o.last !== undefined && (this.last === undefined || o.last > this.last)) this.last = o.last;
-    for (const [k, n] of o.sources) addCount(this.sources, k, n, this.maxSources);
-    for (const [k, n] of o.ports) addCount(this.ports, k, n, this.maxPorts);
+    for (const [k, n] of o.sources) addCount(this.sources, k, n, Infinity);
+    for (const [k, n] of o.ports) addCount(this.ports, k, n, Infinity);
     for (const [m, n] of o.perMinute) this.perMinute.set(m, (this.perMinute.get(m) ?? 0) + n);
   }
 
