@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Runner } from '../../../packages/agent/src/backends/runner.js';
+import { checkConfigText, ConfigError } from '../../../packages/agent/src/config/load.js';
 import { readSystemFacts, type SystemFacts } from '../../../packages/agent/src/config/system.js';
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
@@ -27,3 +28,14 @@ export function capturedRunner(): Runner {
 }
 
 export const labFacts = (): Promise<SystemFacts> => readSystemFacts(capturedRunner());
+
+/** The config's error lines for `text` (as file c.yaml); [] when it is valid. */
+export function configProblems(text: string): string[] {
+  try {
+    checkConfigText(text, 'c.yaml');
+  } catch (err) {
+    assert.ok(err instanceof ConfigError);
+    return err.message.split('\n');
+  }
+  return [];
+}

@@ -1,18 +1,11 @@
 /** The `lists` and `abuseipdb` config sections: read, defaulted, and bad values named by file:line:column. */
 import assert from 'node:assert/strict';
 import { inspect } from 'node:util';
-import { checkConfigText, ConfigError } from '../../../packages/agent/src/config/load.js';
+import { checkConfigText } from '../../../packages/agent/src/config/load.js';
+import { configProblems } from '../config/helpers.js';
 import { inlineKey } from '../../../packages/agent/src/abuseipdb/settings.js';
 
-function problems(text: string): string[] {
-  try {
-    checkConfigText(text, 'c.yaml');
-  } catch (err) {
-    assert.ok(err instanceof ConfigError);
-    return err.message.split('\n');
-  }
-  return [];
-}
+const problems = configProblems;
 
 describe('config: lists and abuseipdb sections', () => {
   it('off by default: no list, no lookups, no reports', () => {
