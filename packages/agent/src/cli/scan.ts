@@ -5,7 +5,6 @@ import {
   countryTallies,
   isPortScan,
   isSpoof,
-  mergeFindings,
   noiseReasonText,
   scanKindName,
   type DetectConfig,
@@ -59,9 +58,9 @@ export async function scanCommand(argv: string[], io: Io): Promise<number> {
   if (asked !== undefined && asked > 16) throw new UsageError(`--threads: '${values.threads}' is more than 16`);
   const geo: GeoLookup | undefined = values['no-geo'] ? undefined : await openGeoOrWarn(io);
   const threads = await threadsFor(positionals, asked);
+  // findings come merged, one per rule and source (scan-count.ts)
   const { summary, findings, stats } =
     threads > 1 ? await countInThreads(positionals, threads, detect, time) : await countLines(positionals, io.stdin, detect, time);
-  const merged = mergeFindings(findings);
   const totals = summary.result(10, 0);
   if (values.json) {
     const country = (a: string): string | undefined => (classifyAddress(a)?.class === 'public' ? geo?.(a)?.country : undefined);
@@ -75,7 +74,7 @@ export async function scanCommand(argv: string[], io: Io): Promise<number> {
       noise_by_reason: stats.noiseByReason,
       first: iso(totals.first),
       last: iso(totals.last),
-      scanners: merged.filter(isPortScan).map((f) => ({
+      scanners: findings.filter(isPortScan).map((f) => ({
         ip: f.source,
         // IPv6 sources are counted per /64: which one, and how many of its addresses were heard
         network: f.network,
@@ -92,7 +91,7 @@ export async function scanCommand(argv: string[], io: Io): Promise<number> {
         country: country(f.source),
         why: f.why,
       })),
-      spoofed: merged.filter(isSpoof).map((f) => ({
+      spoofed: findings.filter(isSpoof).map((f) => ({
         ip: f.source,
         class: f.addressClass,
         range: f.range,
@@ -109,7 +108,7 @@ export async function scanCommand(argv: string[], io: Io): Promise<number> {
     };
     await write(io.stdout, `${JSON.stringify(report, null, 2)}\n`);
   } else {
-    await write(io.stdout, formatReport(positionals, totals, merged, stats, lang, geo));
+    await write(io.stdout, formatReport(positionals, totals, findings, stats, lang, geo));
   }
   return 0;
 }
