@@ -24,6 +24,11 @@ export function scanLines(src: string, at: number): string {
   return out;
 }
 
+/** Share settings as the tests use them: publish and subscribe, trust every node, a small stream, 2 s timeouts. */
+export function testShare(redis: string, prefix: string, over: Partial<ShareSettings> = {}): ShareSettings {
+  return { redis, prefix, publish: true, subscribe: true, trust: ['*'], timeoutMs: 2000, streamMax: 1000, ...over };
+}
+
 /**
  * The fleet's basic promise between two agents: `b` has joined (one run), `a` sees SCANNER scan, bans it and
  * publishes it in its run; `b`'s next run applies it through its backend. Returns both runs' summaries.

@@ -15,7 +15,7 @@ import { checkConfigText } from '../../../packages/agent/src/config/load.js';
 import { FakeAbuseIpdb } from '../abuseipdb/fake-abuseipdb.js';
 import type { ShareSettings } from '../../../packages/agent/src/share/settings.js';
 import { StateStore } from '../../../packages/agent/src/state/store.js';
-import { Agent, DAY, SCANNER, scanLines } from './fleet-agent.js';
+import { Agent, DAY, SCANNER, scanLines, testShare } from './fleet-agent.js';
 import { PASSWORD, startRedis, type RedisLab } from './redis-lab.js';
 
 describe('fleet: sharing bans through a real Redis', function () {
@@ -23,16 +23,7 @@ describe('fleet: sharing bans through a real Redis', function () {
   let redis: RedisLab;
   let agents: Agent[] = [];
   let prefix = '';
-  const share = (over: Partial<ShareSettings> = {}): ShareSettings => ({
-    redis: redis.url(),
-    prefix,
-    publish: true,
-    subscribe: true,
-    trust: ['*'],
-    timeoutMs: 1000,
-    streamMax: 1000,
-    ...over,
-  });
+  const share = (over: Partial<ShareSettings> = {}): ShareSettings => testShare(redis.url(), prefix, { timeoutMs: 1000, ...over });
   const agent = (node: string, over: Partial<ShareSettings> = {}, allow: string[] = []): Agent => {
     const a = new Agent(node, share(over), allow);
     agents.push(a);

@@ -22,7 +22,7 @@ import type { ShareSettings, ShareTls } from '../../../packages/agent/src/share/
 import { FLEET_EXIT, reportFleet } from '../../../packages/agent/src/cli/fleet-setup.js';
 import type { AgentSetup } from '../../../packages/agent/src/cli/agent-setup.js';
 import { BIN } from '../run/run-lab.js';
-import { Agent, banTravels, SCANNER, scanLines } from './fleet-agent.js';
+import { Agent, banTravels, SCANNER, scanLines, testShare } from './fleet-agent.js';
 import { PASSWORD, startRedis, USER, type RedisLab } from './redis-lab.js';
 
 const UNKNOWN_CA = /TLS: certificate signed by an unknown authority: trust its CA with share\.tls\.ca_file/;
@@ -43,17 +43,8 @@ describe('fleet: TLS (rediss://) with a private CA', function () {
   this.timeout(60_000);
   let agents: Agent[] = [];
   let prefix = '';
-  const share = (lab: RedisLab, tls?: ShareTls, over: Partial<ShareSettings> = {}): ShareSettings => ({
-    redis: lab.url(),
-    prefix,
-    publish: true,
-    subscribe: true,
-    trust: ['*'],
-    timeoutMs: 2000,
-    streamMax: 1000,
-    ...(tls && { tls }),
-    ...over,
-  });
+  const share = (lab: RedisLab, tls?: ShareTls, over: Partial<ShareSettings> = {}): ShareSettings =>
+    testShare(lab.url(), prefix, { ...(tls && { tls }), ...over });
   const agent = (node: string, s: ShareSettings): Agent => {
     const a = new Agent(node, s);
     agents.push(a);

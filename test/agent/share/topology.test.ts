@@ -17,7 +17,7 @@ import { fleetKeys } from '../../../packages/agent/src/share/keys.js';
 import { clusterLabel, parseHostPort, redactUrl, sentinelLabel, type HostPort, type ShareSettings } from '../../../packages/agent/src/share/settings.js';
 import { FLEET_EXIT, reportFleet } from '../../../packages/agent/src/cli/fleet-setup.js';
 import type { AgentSetup } from '../../../packages/agent/src/cli/agent-setup.js';
-import { Agent, banTravels, SCANNER, scanLines } from './fleet-agent.js';
+import { Agent, banTravels, SCANNER, scanLines, testShare } from './fleet-agent.js';
 import { PASSWORD, SENTINEL_MASTER, startCluster, startSentinel, USER, type ClusterLab, type SentinelLab } from './redis-lab.js';
 import { execa } from 'execa';
 import { BIN } from '../run/run-lab.js';
@@ -113,16 +113,7 @@ describe('fleet: through Redis Sentinel and Redis Cluster', function () {
     for (const a of agents) a.remove();
     agents = [];
   });
-  const base = (prefix: string): Omit<ShareSettings, 'redis'> => ({
-    user: USER,
-    passwordEnv: 'PCL_FLEET_PW',
-    prefix,
-    publish: true,
-    subscribe: true,
-    trust: ['*'],
-    timeoutMs: 2000,
-    streamMax: 1000,
-  });
+  const base = (prefix: string): Omit<ShareSettings, 'redis'> => testShare('', prefix, { user: USER, passwordEnv: 'PCL_FLEET_PW' });
 
   describe('Sentinel: one master, one replica, one sentinel', () => {
     let lab: SentinelLab;
