@@ -85,78 +85,9 @@ export async function connectFleet(s: ShareSettings, env: Readonly<Record<string
     seen.push(e);
     if (isAuth(e)) decisive?.(e);
   };
-  let wire: Wire;
-  let connected = (): void => undefined;
-  if (s.sentinel) {
-    const sentinel = redis.createSentinel({
-      name: s.sentinel.master,
-      sentinelRootNodes: s.sentinel.nodes.map((n) => ({ host: n.host, port: n.port })),
-      // the data nodes take the credentials; the sentinels answer without them
-      nodeClientOptions: { ...auth, disableClientInfo: true, socket },
-      sentinelClientOptions: { disableClientInfo: true, socket },
-      RESP: 2,
-      commandOptions,
-      // one connection to the master, held for the whole command: every batch is written on it in one go
-      masterPoolSize: 1,
-      reserveClient: true,
-      // a run is short: no background topology scan (a failover is still followed through the sentinels' messages)
-      scanInterval: 0,
-    });
-    sentinel.on('error', onError);
-    sentinel.on('client-error', onError);
-    // a master that refuses the credentials is retried, and said only to the client's tracer (its public hook for
-    // what it does): read there while connecting, so the refusal ends the wait at once instead of as a timeout
-    const tracer = {
-      push(line: string): number {
-        const at = line.search(/\b(WRONGPASS|NOAUTH|NOPERM)\b/);
-        if (at >= 0) onError(new Error(line.slice(at)));
-        return 0;
-      },
-    };
-    sentinel.setTracer(tracer as unknown as string[]);
-    connected = () => sentinel.setTracer(undefined);
-    wire = {
-      connect: () => sentinel.connect(),
-      send: (args, timeout) => sentinel.sendCommand<Reply>(false, args, timeout !== undefined ? { timeout } : undefined),
-      close: () => sentinel.close(),
-      destroy: () => void sentinel.destroy().catch(() => undefined),
-    };
-  } else if (s.cluster) {
-    const stream = fleetKeys(s.prefix).stream;
-    const cluster = redis.createCluster({
-      rootNodes: s.cluster.map((n) => ({ socket: { host: n.host, port: n.port } })),
-      defaults: { ...auth, disableClientInfo: true, socket },
-      RESP: 2,
-      commandOptions,
-      // connect only to the node that holds our slot, when the first command goes there
-      minimizeConnections: true,
-    });
-    cluster.on('error', onError);
-    wire = {
-      connect: () => cluster.connect(),
-      // routed by the stream key: every key of ours is in its slot (keys.ts), XREAD's too
-      send: (args, timeout) => cluster.sendCommand<Reply>(stream, false, args, timeout !== undefined ? { timeout } : undefined),
-      close: () => cluster.close(),
-      destroy: () => cluster.destroy(),
-    };
-  } else {
-    const target = new URL(url!);
-    target.username = '';
-    target.password = '';
-    // rediss:// turns TLS on (node-redis reads the scheme); share.tls adds whom to trust and what to show. Read
-    // here, before the client exists, so a missing file is a 'setup' problem that names it
-    const secure = target.protocol === 'rediss:' ? { ...socket, tls: true as const, ...(await tlsOptions(s.tls)) } : socket;
-    const client = redis.createClient({ url: target.toString(), ...auth, RESP: 2, disableClientInfo: true, socket: secure, commandOptions });
-    client.on('error', onError);
-    wire = {
-      connect: () => client.connect(),
-      send: (args, timeout) => client.sendCommand<Reply>(args, timeout !== undefined ? { timeout } : undefined),
-      close: async () => {
-        if (client.isOpen) await client.close();
-      },
-      destroy: () => client.destroy(),
-    };
-  }
+  const opts: WireOptions = { auth, socket, commandOptions, onError };
+  const made = s.sentinel ? sentinelWire(redis, s.sentinel, opts) : s.cluster ? clusterWire(redis, s, s.cluster, opts) : await serverWire(redis, s, url!, opts);
+  const { wire, connected = () => undefined } = made;
   const explain = (err: unknown, isReply = err instanceof ErrorReply): FleetError => describe(err, where, s.timeoutMs, isReply);
   // the handshake (HELLO/AUTH) runs without the command timeout: a server that accepts and then says nothing
   // (frozen, overloaded) would hold the run forever, so the whole connect gets the one timeout. Sentinel keeps
@@ -202,6 +133,104 @@ export async function connectFleet(s: ShareSettings, env: Readonly<Record<string
       await wire.close().catch(() => wire.destroy());
     },
   };
+}
+
+/** What each kind of connection is made with. */
+interface WireOptions {
+  readonly auth: { username?: string; password?: string };
+  readonly socket: { connectTimeout: number; reconnectStrategy: false };
+  readonly commandOptions: { timeout: number };
+  /** The client's error events, kept while connecting (see connectFleet). */
+  readonly onError: (err: unknown) => void;
+}
+
+type RedisModule = typeof import('redis');
+
+/** A connection not yet made, and what to undo once it is (Sentinel's tracer). */
+interface Made {
+  readonly wire: Wire;
+  readonly connected?: () => void;
+}
+
+/** The master that Redis Sentinel names, on one reserved connection. */
+function sentinelWire(redis: RedisModule, target: NonNullable<ShareSettings['sentinel']>, { auth, socket, commandOptions, onError }: WireOptions): Made {
+  const sentinel = redis.createSentinel({
+    name: target.master,
+    sentinelRootNodes: target.nodes.map((n) => ({ host: n.host, port: n.port })),
+    // the data nodes take the credentials; the sentinels answer without them
+    nodeClientOptions: { ...auth, disableClientInfo: true, socket },
+    sentinelClientOptions: { disableClientInfo: true, socket },
+    RESP: 2,
+    commandOptions,
+    // one connection to the master, held for the whole command: every batch is written on it in one go
+    masterPoolSize: 1,
+    reserveClient: true,
+    // a run is short: no background topology scan (a failover is still followed through the sentinels' messages)
+    scanInterval: 0,
+  });
+  sentinel.on('error', onError);
+  sentinel.on('client-error', onError);
+  // a master that refuses the credentials is retried, and said only to the client's tracer (its public hook for
+  // what it does): read there while connecting, so the refusal ends the wait at once instead of as a timeout
+  const tracer = {
+    push(line: string): number {
+      const at = line.search(/\b(WRONGPASS|NOAUTH|NOPERM)\b/);
+      if (at >= 0) onError(new Error(line.slice(at)));
+      return 0;
+    },
+  };
+  sentinel.setTracer(tracer as unknown as string[]);
+  const connected = (): void => sentinel.setTracer(undefined);
+  const wire: Wire = {
+    connect: () => sentinel.connect(),
+    send: (args, timeout) => sentinel.sendCommand<Reply>(false, args, timeout !== undefined ? { timeout } : undefined),
+    close: () => sentinel.close(),
+    destroy: () => void sentinel.destroy().catch(() => undefined),
+  };
+  return { wire, connected };
+}
+
+/** A Redis Cluster, every command routed by the stream key. */
+function clusterWire(redis: RedisModule, s: ShareSettings, nodes: NonNullable<ShareSettings['cluster']>, { auth, socket, commandOptions, onError }: WireOptions): Made {
+  const stream = fleetKeys(s.prefix).stream;
+  const cluster = redis.createCluster({
+    rootNodes: nodes.map((n) => ({ socket: { host: n.host, port: n.port } })),
+    defaults: { ...auth, disableClientInfo: true, socket },
+    RESP: 2,
+    commandOptions,
+    // connect only to the node that holds our slot, when the first command goes there
+    minimizeConnections: true,
+  });
+  cluster.on('error', onError);
+  const wire: Wire = {
+    connect: () => cluster.connect(),
+    // routed by the stream key: every key of ours is in its slot (keys.ts), XREAD's too
+    send: (args, timeout) => cluster.sendCommand<Reply>(stream, false, args, timeout !== undefined ? { timeout } : undefined),
+    close: () => cluster.close(),
+    destroy: () => cluster.destroy(),
+  };
+  return { wire };
+}
+
+/** One server by URL, over TLS for rediss://. */
+async function serverWire(redis: RedisModule, s: ShareSettings, url: URL, { auth, socket, commandOptions, onError }: WireOptions): Promise<Made> {
+  const target = new URL(url);
+  target.username = '';
+  target.password = '';
+  // rediss:// turns TLS on (node-redis reads the scheme); share.tls adds whom to trust and what to show. Read
+  // here, before the client exists, so a missing file is a 'setup' problem that names it
+  const secure = target.protocol === 'rediss:' ? { ...socket, tls: true as const, ...(await tlsOptions(s.tls)) } : socket;
+  const client = redis.createClient({ url: target.toString(), ...auth, RESP: 2, disableClientInfo: true, socket: secure, commandOptions });
+  client.on('error', onError);
+  const wire: Wire = {
+    connect: () => client.connect(),
+    send: (args, timeout) => client.sendCommand<Reply>(args, timeout !== undefined ? { timeout } : undefined),
+    close: async () => {
+      if (client.isOpen) await client.close();
+    },
+    destroy: () => client.destroy(),
+  };
+  return { wire };
 }
 
 /** A refusal of the credentials or of a permission, as a reply or as a client's event. */
