@@ -179,27 +179,35 @@ describe('vscode-ext in real VS Code (code-server + headless Chromium)', functio
     await page.locator(`.tab.active`, { hasText: name }).first().waitFor({ timeout: 30_000 });
   }
 
-  /** Hovers the token whose whole text is `text`; waits until the hover (not its "Loading...") says `expect`. */
+  /**
+   * Hovers the token whose whole text is `text`; waits until the hover (not its "Loading...") says `expect`. The
+   * editor re-renders lines as semantic tokens and diagnostics arrive, and a hover asked for during a re-render never
+   * shows: so the pointer leaves and comes back to the token as it is now, a few times, within the one deadline.
+   */
   async function hoverOn(text: RegExp, expect: RegExp): Promise<string> {
-    // away first, so an earlier hover is gone and cannot be mistaken for this one
-    await page.mouse.move(5, 5);
-    await page.locator('.monaco-hover:not(.hidden)').first().waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
     const token = page.locator('.view-lines .view-line span span', { hasText: text }).first();
-    let box: { x: number; y: number; width: number; height: number } | null = null;
-    for (let attempt = 0; attempt < 5 && !box; attempt++) {
-      await token.waitFor({ state: 'visible', timeout: 30_000 });
-      // the editor re-renders lines as semantic tokens arrive: a node found a moment ago may be gone
-      box = await token.boundingBox();
-      if (!box) await page.waitForTimeout(300);
-    }
-    assert.ok(box, `token ${text} not on screen`);
-    await page.mouse.move(box.x + Math.min(3, box.width / 2), box.y + box.height / 2, { steps: 4 });
     const hover = page.locator('.monaco-hover:not(.hidden)', { hasText: expect }).first();
-    await hover.waitFor({ timeout: 30_000 }).catch(async (e: unknown) => {
-      await shot(`hover-failed-${text.source.replace(/\W/g, '')}`);
-      throw e;
-    });
-    return hover.innerText();
+    const deadline = Date.now() + 40_000;
+    for (;;) {
+      // away first, so an earlier hover is gone and cannot be mistaken for this one
+      await page.mouse.move(5, 5);
+      await page.locator('.monaco-hover:not(.hidden)').first().waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
+      await token.waitFor({ state: 'visible', timeout: 30_000 });
+      const box = await token.boundingBox();
+      if (box) {
+        await page.mouse.move(box.x + Math.min(3, box.width / 2), box.y + box.height / 2, { steps: 4 });
+        const shown = await hover.waitFor({ timeout: 8_000 }).then(
+          () => true,
+          () => false,
+        );
+        if (shown) return hover.innerText();
+      }
+      if (Date.now() > deadline) {
+        await shot(`hover-failed-${text.source.replace(/\W/g, '')}`);
+        assert.fail(`no hover saying ${expect} on ${text} within 40 s`);
+      }
+      await page.waitForTimeout(300);
+    }
   }
 
   it('opens kern.log as a firewall log and rules.v4 as iptables rules', async () => {
