@@ -4,6 +4,7 @@ export * from './nflog/types.js';
 export * from './net/geo.js';
 export * from './net/mmdb.js';
 export * from './net/address-class.js';
+export * from './net/address-intern.js';
 export * from './framing/frame.js';
 export * from './net/protocols.js';
 export * from './net/community-id.js';

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import ipaddr from 'ipaddr.js';
 import {
   classifyAddress,
+  registryRow,
   parseAddress,
   addressBytes,
   IPV4_RANGES,
@@ -303,5 +304,29 @@ describe('net/address-class', () => {
     }
     assert.equal(classifyAddress('10.0.0.1')?.class, 'private');
     assert.equal(classifyAddress('300.1.2.3'), undefined);
+  });
+
+  it('registryRow gives the row classifyAddress names, for every block edge, its neighbours and random addresses', () => {
+    const texts = [...V4, ...V6].map((c) => c[0]);
+    // just outside each IPv4 block, both ends
+    for (const r of IPV4_RANGES) {
+      const [net, bits] = ipaddr.parseCIDR(r.cidr);
+      const n = net.toByteArray().reduce((a, b) => a * 256 + b, 0);
+      const size = 2 ** (32 - bits);
+      for (const x of [n - 1, n, n + size - 1, n + size]) if (x >= 0 && x < 2 ** 32) texts.push([x >>> 24, (x >>> 16) & 255, (x >>> 8) & 255, x & 255].join('.'));
+    }
+    let seed = 7;
+    for (let i = 0; i < 5000; i++) {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      texts.push([seed >>> 24, (seed >>> 16) & 255, (seed >>> 8) & 255, seed & 255].join('.'));
+    }
+    texts.push('', '1.2.3', '01.2.3.4', '256.1.1.1', '1.2.3.4.5', 'fe80::1%eth0', 'x', '::ffff:10.0.0.1', '2001:db8::1');
+    for (const t of texts) {
+      const info = classifyAddress(t);
+      const row = registryRow(t);
+      if (!info) assert.equal(row, undefined, t);
+      else if (info.range === '') assert.equal(row, null, t);
+      else assert.equal(row?.cidr, info.range, t);
+    }
   });
 });

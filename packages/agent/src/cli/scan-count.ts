@@ -15,7 +15,7 @@ import { Worker } from 'node:worker_threads';
 import {
   Detector,
   FindingMerger,
-  internAddress,
+  internAddressAt,
   LogSummary,
   readLineEvent,
   sourceKey,
@@ -86,8 +86,7 @@ export function partOf(text: string, parts: number): number {
   if (at < 0) return 0;
   let end = text.indexOf(' ', at + 4);
   if (end < 0) end = text.length;
-  const raw = text.slice(at + 4, end);
-  const address = internAddress(raw) ?? raw;
+  const address = internAddressAt(text, at + 4, end) ?? text.slice(at + 4, end);
   const key = address.includes(':') ? sourceKey(address) : address;
   let h = 0x811c9dc5;
   for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);

@@ -40,6 +40,13 @@ interface Entry {
   capped: boolean;
   byPorts: boolean;
   byHosts: boolean;
+  /**
+   * The key last (re)inserted at the end of `ports` / `hosts`. A source mostly repeats its last target (one
+   * service, again and again): that key is already where a refresh would move it, so its time is set in place
+   * instead of a delete and an insert, which also left holes for the Map to rehash.
+   */
+  newestPort: number;
+  newestHost: string | undefined;
 }
 
 /** One source in a snapshot: key, first, last, [port key, time]..., [host, time]..., crossed flags. */
@@ -95,9 +102,8 @@ export class LongHorizonTracker {
     if (t > this.watermark) this.watermark = t;
     this.sweep();
     const c = this.config;
-    let e = this.sources.get(key);
-    if (e) this.sources.touch(key);
-    else {
+    let e = this.sources.use(key);
+    if (!e) {
       if (this.sources.size >= c.maxSources) {
         const oldest = this.sources.oldest();
         if (oldest) {
@@ -105,13 +111,16 @@ export class LongHorizonTracker {
           this.evicted++;
         }
       }
-      e = { first: t, last: t, ports: new Map(), hosts: new Map(), capped: false, byPorts: false, byHosts: false };
+      e = { first: t, last: t, ports: new Map(), hosts: new Map(), capped: false, byPorts: false, byHosts: false, newestPort: NaN, newestHost: undefined };
       this.sources.set(key, e);
     }
     if (t < e.first) e.first = t;
     if (t > e.last) e.last = t;
     if (c.ports > 0 && portKey >= 0) {
-      bump(e, e.ports, portKey, t, c.maxPerSource);
+      const prev = portKey === e.newestPort ? e.ports.get(portKey) : undefined;
+      if (prev !== undefined) {
+        if (t > prev) e.ports.set(portKey, t);
+      } else if (bump(e, e.ports, portKey, t, c.maxPerSource)) e.newestPort = portKey;
       if (!e.byPorts && e.ports.size >= c.ports) {
         // only what is still inside the window may cross
         expireOld(e.ports, t - c.windowMs);
@@ -119,7 +128,10 @@ export class LongHorizonTracker {
       }
     }
     if (c.hosts > 0 && dst) {
-      bump(e, e.hosts, dst, t, c.maxPerSource);
+      const prev = dst === e.newestHost ? e.hosts.get(dst) : undefined;
+      if (prev !== undefined) {
+        if (t > prev) e.hosts.set(dst, t);
+      } else if (bump(e, e.hosts, dst, t, c.maxPerSource)) e.newestHost = dst;
       if (!e.byHosts && e.hosts.size >= c.hosts) {
         expireOld(e.hosts, t - c.windowMs);
         if (e.hosts.size >= c.hosts) e.byHosts = true;
@@ -182,6 +194,8 @@ export class LongHorizonTracker {
         capped: (flags & 4) !== 0,
         byPorts: (flags & FLAG_PORTS) !== 0 && c.ports > 0,
         byHosts: (flags & FLAG_HOSTS) !== 0 && c.hosts > 0,
+        newestPort: NaN,
+        newestHost: undefined,
       };
       this.sources.delete(key);
       this.sources.set(key, e);
@@ -191,14 +205,15 @@ export class LongHorizonTracker {
 
   private sweep(): void {
     const horizon = this.watermark - this.config.windowMs;
-    for (let o = this.sources.oldest(); o && o[1].last < horizon; o = this.sources.oldest()) this.sources.delete(o[0]);
+    for (let e = this.sources.oldestValue(); e && e.last < horizon; e = this.sources.oldestValue()) this.sources.deleteOldest();
   }
 }
 
-function bump<K>(e: Entry, m: Map<K, number>, k: K, t: number, cap: number): void {
+/** Records k at t; true when k went to the end of the map (the newest), false when an older time changed nothing. */
+function bump<K>(e: Entry, m: Map<K, number>, k: K, t: number, cap: number): boolean {
   const prev = m.get(k);
   if (prev !== undefined) {
-    if (t <= prev) return;
+    if (t <= prev) return false;
     m.delete(k);
   } else if (m.size >= cap) {
     // the oldest key goes; the count can no longer be exact
@@ -207,6 +222,7 @@ function bump<K>(e: Entry, m: Map<K, number>, k: K, t: number, cap: number): voi
     e.capped = true;
   }
   m.set(k, t);
+  return true;
 }
 
 /** Drops keys last seen before `from`; the map is in refresh order, so they are at its front. */

@@ -48,10 +48,35 @@ export class LruMap<V> {
     return true;
   }
 
+  /** The value and marks the key as the most recently used: get and touch in one look-up (the hot path's). */
+  use(key: string): V | undefined {
+    const node = this.nodes.get(key);
+    if (!node) return undefined;
+    if (node !== this.newestNode) {
+      this.unlink(node);
+      this.append(node);
+    }
+    return node.value;
+  }
+
   /** The least recently used entry, without removing it. */
   oldest(): [key: string, value: V] | undefined {
     const n = this.oldestNode;
     return n && [n.key, n.value];
+  }
+
+  /** The least recently used value, without removing it or allocating: the sweeps ask this on every event. */
+  oldestValue(): V | undefined {
+    return this.oldestNode?.value;
+  }
+
+  /** Removes the least recently used entry; false when empty. */
+  deleteOldest(): boolean {
+    const n = this.oldestNode;
+    if (!n) return false;
+    this.unlink(n);
+    this.nodes.delete(n.key);
+    return true;
   }
 
   delete(key: string): boolean {

@@ -1,5 +1,5 @@
 import type { Text } from '../i18n/text.js';
-import { classifyAddress } from '../net/address-class.js';
+import { classifyAddress, registryRow } from '../net/address-class.js';
 import type { DetectEvent } from './event.js';
 
 /**
@@ -115,7 +115,8 @@ export class NoiseClassifier {
     const proto = (e.proto ?? '').toUpperCase();
     const udp = proto === 'UDP';
     const dst = e.dst;
-    const dstClass = dst ? classifyAddress(dst)?.class : undefined;
+    const row = dst ? registryRow(dst) : undefined;
+    const dstClass = row === null ? 'public' : row?.class;
 
     if (dstClass === 'multicast') {
       if (proto === '2' || proto === 'IGMP') return 'igmp';

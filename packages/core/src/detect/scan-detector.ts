@@ -320,9 +320,8 @@ export class ScanDetector {
     this.stats.probes++;
 
     const key = this.keys.key(src);
-    let s = this.sources.get(key);
-    if (s) this.sources.touch(key);
-    else {
+    let s = this.sources.use(key);
+    if (!s) {
       if (this.sources.size >= this.config.maxSources) this.evictOldest(closed);
       s = this.newState(key, src, t);
       this.sources.set(key, s);
@@ -352,10 +351,10 @@ export class ScanDetector {
 
   private sweepQuiet(closed: PortScanFinding[]): void {
     const horizon = this.watermark - this.idleMs;
-    for (let o = this.sources.oldest(); o && o[1].last < horizon; o = this.sources.oldest()) {
+    for (let s = this.sources.oldestValue(); s && s.last < horizon; s = this.sources.oldestValue()) {
       // Least recently heard first: the first one heard recently ends the sweep.
-      this.sources.delete(o[0]);
-      if (o[1].shapes !== 0) closed.push(this.finding(o[1]));
+      this.sources.deleteOldest();
+      if (s.shapes !== 0) closed.push(this.finding(s));
     }
   }
 

@@ -1,6 +1,6 @@
 import ipaddr from 'ipaddr.js';
 import type { Text } from '../i18n/text.js';
-import { classifyAddress, type AddressClass, type AddressInfo } from '../net/address-class.js';
+import { classifyAddress, registryRow, type AddressClass, type AddressInfo } from '../net/address-class.js';
 import { isAllowedTraffic, type DetectEvent } from './event.js';
 import type { SpoofFinding } from './findings.js';
 import { LruMap } from './lru.js';
@@ -155,6 +155,8 @@ export class SpoofDetector {
     const iface = e.in;
     if (!iface || !e.src || isAllowedTraffic(e.prefixAction)) return undefined;
     if (this.wan ? !this.wan.has(iface) : this.loopback.has(iface)) return undefined;
+    // nearly every source is public: the cheap registry look-up settles those without building their AddressInfo
+    if (!registryRow(e.src)?.bogon) return undefined;
     const info = classifyAddress(e.src);
     if (!info || !info.bogon) return undefined;
     if (!this.wan && !STRICT_CLASSES.has(info.class)) return undefined;
@@ -171,17 +173,16 @@ export class SpoofDetector {
     if (t > this.watermark) this.watermark = t;
     const closed: SpoofFinding[] = [];
     const horizon = this.watermark - this.config.idleMs;
-    for (let o = this.sources.oldest(); o && o[1].last < horizon; o = this.sources.oldest()) {
-      this.sources.delete(o[0]);
-      closed.push(this.finding(o[1]));
+    for (let s = this.sources.oldestValue(); s && s.last < horizon; s = this.sources.oldestValue()) {
+      this.sources.deleteOldest();
+      closed.push(this.finding(s));
     }
     const v = this.check(e);
     if (!v) return closed;
     this.stats.spoofed++;
     const key = v.info.address;
-    let s = this.sources.get(key);
-    if (s) this.sources.touch(key);
-    else {
+    let s = this.sources.use(key);
+    if (!s) {
       s = { info: v.info, first: t, last: t, lines: 0, interfaces: new Set() };
       if (this.sources.size >= this.config.maxSources) {
         const oldest = this.sources.oldest();

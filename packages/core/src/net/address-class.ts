@@ -323,6 +323,63 @@ function recall(key: string): AddressInfo | null | undefined {
   return older;
 }
 
+/** The IPv4 rows as 32-bit network and mask, longest prefix first (as COMPILED_V4). */
+const V4_ROWS = COMPILED_V4.map((c) => ({
+  net: (((c.net[0]! << 24) | (c.net[1]! << 16) | (c.net[2]! << 8) | c.net[3]!) & maskOf(c.bits)) >>> 0,
+  mask: maskOf(c.bits),
+  entry: c.entry,
+}));
+const ROW_BY_CIDR = new Map([...IPV4_RANGES, ...IPV6_RANGES].map((r) => [r.cidr, r]));
+
+function maskOf(bits: number): number {
+  return bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
+}
+
+/**
+ * parseIPv4Bytes of `text.slice(from, to)` as one unsigned number, read in place without the slice or the array;
+ * -1 when it is not a strict dotted quad.
+ */
+export function dottedQuadAt(text: string, from: number, to: number): number {
+  let out = 0;
+  let parts = 0;
+  let value = -1;
+  let digits = 0;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= ZERO && c <= NINE) {
+      if (digits > 0 && value === 0) return -1;
+      value = (value < 0 ? 0 : value * 10) + (c - ZERO);
+      if (++digits > 3 || value > 255) return -1;
+    } else if (c === DOT) {
+      if (digits === 0 || parts === 3) return -1;
+      out = out * 256 + value;
+      parts++;
+      value = -1;
+      digits = 0;
+    } else return -1;
+  }
+  if (digits === 0 || parts !== 3) return -1;
+  return out * 256 + value;
+}
+
+/**
+ * The registry row an address falls in: null for public (global unicast) space, undefined when the text is not an
+ * address. For the detectors, which ask this of every line and mostly only need "is it a bogon": an IPv4 address
+ * is read and matched as one number, with nothing allocated and nothing cached (that beats a cache once a log has
+ * more distinct addresses than the cache holds); IPv6 goes through classifyAddress and its cache.
+ */
+export function registryRow(text: string): AddressRange | null | undefined {
+  if (text.length <= 15 && !text.includes(':')) {
+    const n = dottedQuadAt(text, 0, text.length);
+    if (n < 0) return undefined;
+    for (const r of V4_ROWS) if (((n & r.mask) >>> 0) === r.net) return r.entry;
+    return null;
+  }
+  const info = classifyAddress(text);
+  if (!info) return undefined;
+  return info.range ? (ROW_BY_CIDR.get(info.range) ?? null) : null;
+}
+
 /** Classify an address. Results are frozen and shared between calls: never mutate them. */
 export function classifyAddress(text: string): AddressInfo | undefined {
   const hit = recall(text);
@@ -340,36 +397,4 @@ export function classifyAddress(text: string): AddressInfo | undefined {
   );
   remember(text, info);
   return info;
-}
-
-const INTERN_MAX = 8192;
-let internNew = new Map<string, string | null>();
-let internOld = new Map<string, string | null>();
-
-/**
- * The canonical text of an address, interned: the same source gives the same string object on every line, and
- * that string is a copy of its own, never a slice of the line it was read from. Detectors keep addresses for
- * minutes; a slice would pin the whole read buffer it came from (megabytes per retained address). Two bounded
- * generations keep the hot sources without growing with the file.
- */
-export function internAddress(text: string): string | undefined {
-  let hit = internNew.get(text);
-  if (hit === undefined) {
-    hit = internOld.get(text);
-    if (hit === undefined) {
-      const parsed = parseAddress(text);
-      hit = parsed ? ownCopy(parsed.address) : null;
-    }
-    if (internNew.size >= INTERN_MAX) {
-      internOld = internNew;
-      internNew = new Map();
-    }
-    internNew.set(ownCopy(text), hit);
-  }
-  return hit ?? undefined;
-}
-
-/** A string that shares no storage with a larger one (V8 may otherwise keep a substring as a view of its parent). */
-function ownCopy(s: string): string {
-  return (' ' + s).slice(1);
 }

@@ -1,6 +1,6 @@
 import { frame } from '../framing/frame.js';
 import type { Frame } from '../framing/types.js';
-import { internAddress } from '../net/address-class.js';
+import { internAddress } from '../net/address-intern.js';
 import { fieldSpec, TCP_FLAG_WORDS, type Layer } from './catalogue.js';
 import { HEADERED, port, REQUIRED_ALL, REQUIRED_BIT } from './completeness.js';
 import { assignLayers, restoreCutKey } from './layers.js';

@@ -1,7 +1,7 @@
 import type { DetectEvent } from '../detect/event.js';
 import { frame } from '../framing/frame.js';
 import type { Frame } from '../framing/types.js';
-import { internAddress } from '../net/address-class.js';
+import { internAddressAt } from '../net/address-intern.js';
 import { FIELDS, fieldSpec, TCP_FLAG_WORDS, type Layer } from './catalogue.js';
 import { HEADERED, REQUIRED_ALL, REQUIRED_BIT } from './completeness.js';
 import { decodeFramed, MAX_LINE } from './decode.js';
@@ -182,6 +182,12 @@ function portAt(m: string, from: number, to: number): number | undefined {
   return v <= 65535 ? v : undefined;
 }
 
+/** m.startsWith(key, at), compared in place: startsWith with a position was a tenth of the walk. */
+function keyAt(m: string, at: number, key: string): boolean {
+  for (let j = 0; j < key.length; j++) if (m.charCodeAt(at + j) !== key.charCodeAt(j)) return false;
+  return true;
+}
+
 function isKeyChar(c: number): boolean {
   return (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x5f;
 }
@@ -246,13 +252,13 @@ function plainEvent(fr: Frame): LineEvent | undefined | typeof PLAIN_FAILED {
       ve = i;
     } else if (c !== SPACE && c !== TAB) return PLAIN_FAILED; // FRAG:n, ID:x, words with trailing bytes
 
-    if (h === HASH_SRC && ke - ks === 3 && m.startsWith('SRC', ks) && (layer === 'link' || layer === 'ipv4' || layer === 'ipv6') && vs >= 0) {
+    if (h === HASH_SRC && ke - ks === 3 && keyAt(m, ks, 'SRC') && (layer === 'link' || layer === 'ipv4' || layer === 'ipv6') && vs >= 0) {
       const colon = m.indexOf(':', vs);
       ip = colon >= 0 && colon < ve ? 'ipv6' : 'ipv4';
       layer = ip;
       keys = KEYS.get(layer)!;
-    } else if (h === HASH_ARP && ke - ks === 3 && m.startsWith('ARP', ks) && layer === 'link') return PLAIN_FAILED;
-    if (h === HASH_PROTO && ke - ks === 5 && m.startsWith('PROTO', ks) && (layer === 'ipv4' || layer === 'ipv6' || layer === 'link')) {
+    } else if (h === HASH_ARP && ke - ks === 3 && keyAt(m, ks, 'ARP') && layer === 'link') return PLAIN_FAILED;
+    if (h === HASH_PROTO && ke - ks === 5 && keyAt(m, ks, 'PROTO') && (layer === 'ipv4' || layer === 'ipv6' || layer === 'link')) {
       const at = layer === 'link' ? ip : layer;
       ipLayer = at;
       ipSeen |= REQUIRED_BIT.get(at)!.get('PROTO')!;
@@ -262,7 +268,7 @@ function plainEvent(fr: Frame): LineEvent | undefined | typeof PLAIN_FAILED {
       continue;
     }
     const info = keys[h & SLOT_MASK];
-    if (!info || info.key.length !== ke - ks || !m.startsWith(info.key, ks)) return PLAIN_FAILED; // an unknown key, or one that belongs to a later layer (decode.ts re-aligns)
+    if (!info || info.key.length !== ke - ks || !keyAt(m, ks, info.key)) return PLAIN_FAILED; // an unknown key, or one that belongs to a later layer (decode.ts re-aligns)
     switch (info.layer) {
       case 'ipv4':
       case 'ipv6':
@@ -293,12 +299,12 @@ function plainEvent(fr: Frame): LineEvent | undefined | typeof PLAIN_FAILED {
         outIface = vs >= 0 ? m.slice(vs, ve) : '';
         break;
       case Role.Src:
-        src = internAddress(vs >= 0 ? m.slice(vs, ve) : '');
+        src = vs >= 0 ? internAddressAt(m, vs, ve) : undefined;
         srcStart = vs;
         srcEnd = ve;
         break;
       case Role.Dst:
-        dst = internAddress(vs >= 0 ? m.slice(vs, ve) : '');
+        dst = vs >= 0 ? internAddressAt(m, vs, ve) : undefined;
         break;
       case Role.Spt:
         spt = vs >= 0 ? portAt(m, vs, ve) : undefined;

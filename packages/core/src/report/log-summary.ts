@@ -59,7 +59,9 @@ export class LogSummary {
   private first: number | undefined;
   private last: number | undefined;
   private readonly sources = new Map<string, number>();
-  private readonly ports = new Map<string, number>();
+  /** Keyed `protocol id * 65536 + port`, not by a `443/tcp` string: building and hashing that string every line cost more than the rest of the summary. */
+  private readonly ports = new Map<number, number>();
+  private readonly protocols = new ProtocolIds();
   private readonly perMinute = new Map<number, number>();
   private readonly maxSources: number;
   private readonly maxPorts: number;
@@ -87,7 +89,11 @@ export class LogSummary {
       this.perMinute.set(m, (this.perMinute.get(m) ?? 0) + 1);
     }
     if (e.src !== undefined) bump(this.sources, e.src, this.maxSources);
-    if (e.dpt !== undefined && e.proto !== undefined) bump(this.ports, `${e.dpt}/${e.proto.toLowerCase()}`, this.maxPorts);
+    const dpt = e.dpt;
+    // the decoders give ports 0-65535 only; anything else could not be told apart in the numeric key
+    if (dpt !== undefined && e.proto !== undefined && dpt >= 0 && dpt <= 65535 && Number.isInteger(dpt)) {
+      addCount(this.ports, this.protocols.id(e.proto) * 65536 + dpt, 1, this.maxPorts);
+    }
   }
 
   /** The figures, with the `top` busiest sources and ports and a timeline of `slices` slices. */
@@ -99,7 +105,7 @@ export class LogSummary {
       truncated: this.truncated,
       ...(this.first !== undefined && { first: this.first, last: this.last }),
       sources: topOf(this.sources, top),
-      ports: topOf(this.ports, top),
+      ports: topOf(this.portNames(), top),
       timeline: this.timeline(slices),
     };
   }
@@ -111,7 +117,7 @@ export class LogSummary {
       truncated: this.truncated,
       ...(this.first !== undefined && { first: this.first, last: this.last }),
       sources: [...this.sources],
-      ports: [...this.ports],
+      ports: [...this.portNames()],
       perMinute: [...this.perMinute],
     };
   }
@@ -128,13 +134,23 @@ export class LogSummary {
     if (o.first !== undefined && (this.first === undefined || o.first < this.first)) this.first = o.first;
     if (o.last !== undefined && (this.last === undefined || o.last > this.last)) this.last = o.last;
     for (const [k, n] of o.sources) addCount(this.sources, k, n, Infinity);
-    for (const [k, n] of o.ports) addCount(this.ports, k, n, Infinity);
+    for (const [k, n] of o.ports) {
+      const slash = k.indexOf('/');
+      addCount(this.ports, this.protocols.id(k.slice(slash + 1)) * 65536 + Number(k.slice(0, slash)), n, Infinity);
+    }
     for (const [m, n] of o.perMinute) this.perMinute.set(m, (this.perMinute.get(m) ?? 0) + n);
   }
 
   /** Every source tallied with its lines (for per-country totals, which need a lookup the core does not own). */
   sourceTallies(): ReadonlyMap<string, number> {
     return this.sources;
+  }
+
+  /** The port tallies keyed `443/tcp`, as reports show them. */
+  private portNames(): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const [k, n] of this.ports) out.set(`${k % 65536}/${this.protocols.name(Math.floor(k / 65536))}`, n);
+    return out;
   }
 
   private timeline(slices: number): number[] {
@@ -151,7 +167,27 @@ function bump(m: Map<string, number>, key: string, cap: number): void {
   addCount(m, key, 1, cap);
 }
 
-function addCount(m: Map<string, number>, key: string, by: number, cap: number): void {
+/** Small numbers for protocol names, case folded (`TCP` and `tcp` are one), remembered as written so no line lowercases. */
+class ProtocolIds {
+  private readonly ids = new Map<string, number>();
+  private readonly names: string[] = [];
+
+  id(proto: string): number {
+    const known = this.ids.get(proto);
+    if (known !== undefined) return known;
+    const name = proto.toLowerCase();
+    let id = this.names.indexOf(name);
+    if (id < 0) id = this.names.push(name) - 1;
+    this.ids.set(proto, id);
+    return id;
+  }
+
+  name(id: number): string {
+    return this.names[id]!;
+  }
+}
+
+function addCount<K>(m: Map<K, number>, key: K, by: number, cap: number): void {
   const n = m.get(key);
   if (n !== undefined) m.set(key, n + by);
   else if (m.size < cap) m.set(key, by);
