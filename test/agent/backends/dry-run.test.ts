@@ -10,7 +10,7 @@ import { BackendError, type Ban } from '../../../packages/agent/src/backends/bac
 import { DryRunBackend, formatCommand, isReadOnly, shellQuote, type DryRunTarget } from '../../../packages/agent/src/backends/dry-run.js';
 import { IpsetBackend } from '../../../packages/agent/src/backends/ipset.js';
 import { NftablesBackend } from '../../../packages/agent/src/backends/nftables.js';
-import { execaRunner } from '../../../packages/agent/src/backends/runner.js';
+import { spawnRunner } from '../../../packages/agent/src/backends/runner.js';
 import { requireRootAndTools, run } from '../../e2e/lab.js';
 import { manyAddresses } from './kernel-lab.js';
 
@@ -135,15 +135,15 @@ describe('agent backend: dry-run', function () {
     });
 
     const targets: Array<{ target: DryRunTarget; real: () => IpsetBackend | NftablesBackend }> = [
-      { target: { type: 'ipset' }, real: () => new IpsetBackend({ runner: execaRunner({ netns: ns }) }) },
-      { target: { type: 'nftables' }, real: () => new NftablesBackend({ runner: execaRunner({ netns: ns }) }) },
+      { target: { type: 'ipset' }, real: () => new IpsetBackend({ runner: spawnRunner({ netns: ns }) }) },
+      { target: { type: 'nftables' }, real: () => new NftablesBackend({ runner: spawnRunner({ netns: ns }) }) },
     ];
 
     for (const { target, real } of targets) {
       it(`${target.type}: changes nothing; the printed text, run by bash, builds what the real backend builds`, async () => {
         const empty = await kernelState(ns);
         const s = sink();
-        const dry = new DryRunBackend({ target, out: s.out, inspect: execaRunner({ netns: ns }) });
+        const dry = new DryRunBackend({ target, out: s.out, inspect: spawnRunner({ netns: ns }) });
         const caps = await dry.ensure({ wan: ['eth0'] });
         assert.match(caps.note ?? '', /^dry run: the .* commands were printed, nothing was changed$/);
         await dry.apply([ban('198.51.100.66', 600), ban('2001:db8::66', 600), ban('203.0.113.9', 600, 'spoof')]);
@@ -167,7 +167,7 @@ describe('agent backend: dry-run', function () {
 
         // With the kernel already in shape, a dry ensure prints only what is still needed.
         const again = sink();
-        const dry2 = new DryRunBackend({ target, out: again.out, inspect: execaRunner({ netns: ns }) });
+        const dry2 = new DryRunBackend({ target, out: again.out, inspect: spawnRunner({ netns: ns }) });
         await dry2.ensure({ wan: ['eth0'] });
         const commands = again.text().split('\n').filter((l) => l && !l.startsWith('#'));
         if (target.type === 'ipset') assert.deepEqual(commands, [], 'ipset: sets and hooks exist, nothing to run');

@@ -11,7 +11,7 @@
 import { cp, mkdtemp, readdir, readFile, rm, writeFile, access } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa, type ResultPromise } from 'execa';
-import { execaRunner, type Runner } from '../../../packages/agent/src/backends/runner.js';
+import { spawnRunner, type Runner } from '../../../packages/agent/src/backends/runner.js';
 import { acquireSuiteLock, Lab, releaseSuiteLock, run, type HostSpec } from '../../e2e/lab.js';
 
 export const TMP_PREFIX = '/tmp/pcl-fw-';
@@ -95,7 +95,7 @@ export class FirewalldLab {
 
   /** A runner for the victim namespace on the private bus (what the backend gets). */
   runner(): Runner {
-    return execaRunner({ netns: this.victimNs, env: { DBUS_SYSTEM_BUS_ADDRESS: this.busAddress } });
+    return spawnRunner({ netns: this.victimNs, env: { DBUS_SYSTEM_BUS_ADDRESS: this.busAddress } });
   }
 
   static async create(): Promise<FirewalldLab> {

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { BackendError } from '../../../packages/agent/src/backends/backend.js';
 import { IpsetBackend } from '../../../packages/agent/src/backends/ipset.js';
-import { execaRunner, type Runner } from '../../../packages/agent/src/backends/runner.js';
+import { spawnRunner, type Runner } from '../../../packages/agent/src/backends/runner.js';
 import { run } from '../../e2e/lab.js';
 import { describeKernelBackend } from './kernel-scenario.js';
 import type { KernelLab } from './kernel-lab.js';
@@ -43,7 +43,7 @@ describe('agent backend: ipset (real kernel in a namespace; root)', function () 
     });
 
     it("re-hooking touches only our rules: an administrator's rule using our set stays, a duplicate of ours goes", async () => {
-      const b = new IpsetBackend({ runner: execaRunner({ netns: ns }), chains: ['INPUT'] });
+      const b = new IpsetBackend({ runner: spawnRunner({ netns: ns }), chains: ['INPUT'] });
       await b.ensure({ wan: ['eth0'] });
       await ipt('-A', 'INPUT', '-m', 'set', '--match-set', 'portcullis_block4', 'src', '-j', 'LOG', '--log-prefix', 'banned: ');
       await ipt('-A', 'INPUT', '-m', 'set', '--match-set', 'portcullis_block4', 'src', '-j', 'DROP');
@@ -61,7 +61,7 @@ describe('agent backend: ipset (real kernel in a namespace; root)', function () 
 
   describe('without the kernel', () => {
     it('a missing ipset binary is a BackendError naming the command', async () => {
-      const b = new IpsetBackend({ runner: execaRunner(), ipsetCmd: 'pcl-no-such-ipset' });
+      const b = new IpsetBackend({ runner: spawnRunner(), ipsetCmd: 'pcl-no-such-ipset' });
       await assert.rejects(b.ensure({ wan: [] }), (e: unknown) => {
         assert.ok(e instanceof BackendError);
         assert.equal(e.message, 'pcl-no-such-ipset list -t: pcl-no-such-ipset is not installed (install the package that provides it)');
@@ -74,7 +74,7 @@ describe('agent backend: ipset (real kernel in a namespace; root)', function () 
       await run('ip', ['netns', 'del', ns]).catch(() => undefined);
       await run('ip', ['netns', 'add', ns]);
       try {
-        const b = new IpsetBackend({ runner: execaRunner({ netns: ns }), ipsetCmd: 'pcl-no-such-ipset' });
+        const b = new IpsetBackend({ runner: spawnRunner({ netns: ns }), ipsetCmd: 'pcl-no-such-ipset' });
         await assert.rejects(b.apply([{ address: '198.51.100.66', family: 4, kind: 'block', seconds: 5 }]), /^BackendError: pcl-no-such-ipset restore -exist: pcl-no-such-ipset is not installed/);
       } finally {
         await run('ip', ['netns', 'del', ns]);
@@ -82,7 +82,7 @@ describe('agent backend: ipset (real kernel in a namespace; root)', function () 
     });
 
     it("the kernel's refusal names the command, the first stderr line and the input line", async () => {
-      const refusing: Runner = execaRunner({ netns: 'pcl-bk-ip-none-such-ns' });
+      const refusing: Runner = spawnRunner({ netns: 'pcl-bk-ip-none-such-ns' });
       const b = new IpsetBackend({ runner: refusing });
       await assert.rejects(b.list(), (e: unknown) => e instanceof BackendError && /^ipset list -o save portcullis_(block|spoof)[46] failed: Cannot open network namespace "pcl-bk-ip-none-such-ns"/.test(e.message));
       // A fake ipset that answers like the real one does for a set that does not exist.
@@ -118,9 +118,9 @@ describe('agent backend: ipset (real kernel in a namespace; root)', function () 
     });
 
     it('bad set names and chains are refused at construction', () => {
-      assert.throws(() => new IpsetBackend({ runner: execaRunner(), sets: { block4: 'x y' } }), /bad set/);
-      assert.throws(() => new IpsetBackend({ runner: execaRunner(), sets: { block4: 'a'.repeat(32) } }), /at most 31/);
-      assert.throws(() => new IpsetBackend({ runner: execaRunner(), sets: { block4: 'same', block6: 'same' } }), /must differ/);
+      assert.throws(() => new IpsetBackend({ runner: spawnRunner(), sets: { block4: 'x y' } }), /bad set/);
+      assert.throws(() => new IpsetBackend({ runner: spawnRunner(), sets: { block4: 'a'.repeat(32) } }), /at most 31/);
+      assert.throws(() => new IpsetBackend({ runner: spawnRunner(), sets: { block4: 'same', block6: 'same' } }), /must differ/);
     });
   });
 });

@@ -9,7 +9,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
-import { execaRunner, type Runner } from '../../../packages/agent/src/backends/runner.js';
+import { spawnRunner, type Runner } from '../../../packages/agent/src/backends/runner.js';
 import { acquireSuiteLock, Lab, releaseSuiteLock, run, type HostSpec } from '../../e2e/lab.js';
 
 export const HOSTS: HostSpec[] = [
@@ -80,7 +80,7 @@ export class KernelLab {
 
   /** What a backend gets: every command inside the victim namespace. */
   runner(): Runner {
-    return execaRunner({ netns: this.victimNs });
+    return spawnRunner({ netns: this.victimNs });
   }
 
   /** A command in the victim namespace, for the test's own look at the kernel. */

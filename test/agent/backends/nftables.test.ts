@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { BackendError } from '../../../packages/agent/src/backends/backend.js';
 import { NftablesBackend } from '../../../packages/agent/src/backends/nftables.js';
-import { execaRunner, type Runner } from '../../../packages/agent/src/backends/runner.js';
+import { spawnRunner, type Runner } from '../../../packages/agent/src/backends/runner.js';
 import { run } from '../../e2e/lab.js';
 import { describeKernelBackend } from './kernel-scenario.js';
 import { KernelLab, recording } from './kernel-lab.js';
@@ -31,7 +31,7 @@ describe('agent backend: nftables (real kernel in a namespace; root)', function 
 
   describe('kernel details (own namespace)', () => {
     const ns = 'pcl-bk-nft-solo';
-    const runner = execaRunner({ netns: ns });
+    const runner = spawnRunner({ netns: ns });
     const nft = async (...args: string[]): Promise<string> => String((await run('ip', ['netns', 'exec', ns, 'nft', ...args])).stdout);
 
     before(async () => {
@@ -101,7 +101,7 @@ describe('agent backend: nftables (real kernel in a namespace; root)', function 
 
   describe('without the kernel', () => {
     it('a missing nft binary is a BackendError naming the command', async () => {
-      const b = new NftablesBackend({ runner: execaRunner(), nftCmd: 'pcl-no-such-nft' });
+      const b = new NftablesBackend({ runner: spawnRunner(), nftCmd: 'pcl-no-such-nft' });
       await assert.rejects(b.ensure({ wan: [] }), (e: unknown) => e instanceof BackendError && e.message === 'pcl-no-such-nft -f -: pcl-no-such-nft is not installed (install the package that provides it)');
     });
 
@@ -117,9 +117,9 @@ describe('agent backend: nftables (real kernel in a namespace; root)', function 
     });
 
     it('bad names are refused at construction (they would be ruleset text)', () => {
-      assert.throws(() => new NftablesBackend({ runner: execaRunner(), table: 'a b' }), /bad table/);
-      assert.throws(() => new NftablesBackend({ runner: execaRunner(), sets: { spoof4: 'x;flush' } }), /bad set/);
-      assert.throws(() => new NftablesBackend({ runner: execaRunner(), sets: { block4: 'with-dash' } }), /bad set/);
+      assert.throws(() => new NftablesBackend({ runner: spawnRunner(), table: 'a b' }), /bad table/);
+      assert.throws(() => new NftablesBackend({ runner: spawnRunner(), sets: { spoof4: 'x;flush' } }), /bad set/);
+      assert.throws(() => new NftablesBackend({ runner: spawnRunner(), sets: { block4: 'with-dash' } }), /bad set/);
     });
   });
 });

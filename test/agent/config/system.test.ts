@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { execaRunner, type Runner } from '../../../packages/agent/src/backends/runner.js';
+import { spawnRunner, type Runner } from '../../../packages/agent/src/backends/runner.js';
 import {
   addressesFromNode,
   broadcastAddresses,
@@ -166,11 +166,11 @@ describe('config/system: a real network namespace', function () {
   });
 
   it('reads default routes, addresses and gateways with the real ip', async () => {
-    assertLabFacts(await readSystemFacts(execaRunner({ netns: A, timeoutMs: 5000 })));
+    assertLabFacts(await readSystemFacts(spawnRunner({ netns: A, timeoutMs: 5000 })));
   });
 
   it('matches the captured fixtures (but for the random MAC-derived link-local addresses)', async () => {
-    const run = execaRunner({ netns: A });
+    const run = spawnRunner({ netns: A });
     for (const [args, name] of [
       [['-4', '-j', 'route', 'show', 'default'], 'netns-route4.json'],
       [['-6', '-j', 'route', 'show', 'default'], 'netns-route6.json'],
@@ -183,7 +183,7 @@ describe('config/system: a real network namespace', function () {
   });
 
   it('finds no WAN in a namespace without a default route', async () => {
-    const facts = await readSystemFacts(execaRunner({ netns: B }));
+    const facts = await readSystemFacts(spawnRunner({ netns: B }));
     assert.deepEqual(facts.problems, []);
     assert.deepEqual(wanInterfaces(facts), []);
     assert.deepEqual(defaultGateways(facts), []);

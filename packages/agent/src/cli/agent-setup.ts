@@ -5,7 +5,7 @@
 import { loadConfig, type AgentConfig } from '../config/load.js';
 import { spoofGuard } from '@portcullis/core';
 import type { Backend, EnsureOptions, KernelEntry } from '../backends/backend.js';
-import { execaRunner } from '../backends/runner.js';
+import { spawnRunner } from '../backends/runner.js';
 import type { TextSink } from '../backends/dry-run.js';
 import { selectBackend } from '../backends/select.js';
 import type { StateDeps } from '../run/ops.js';
@@ -45,7 +45,7 @@ export async function setUp(
     if (talk) io.stdout.write(`${line}\n`);
   };
   // a dry run prints its commands on stdout whatever the verbosity: that is what it is for
-  const backend = selectBackend(cfg.backend, { runner: execaRunner({ timeoutMs: 60_000 }), dryRun, out: options.dryRunOut ?? io.stdout, now });
+  const backend = selectBackend(cfg.backend, { runner: spawnRunner({ timeoutMs: 60_000 }), dryRun, out: options.dryRunOut ?? io.stdout, now });
   if (values.verbose) for (const n of cfg.notes) say(`config: ${n}`);
   const warn = (line: string): void => {
     io.stderr.write(`portcullis: warning: ${line}\n`);

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { addressBytes, parseAddress } from '@portcullis/core';
-import { execaRunner, type Runner } from '../backends/runner.js';
+import { spawnRunner, type Runner } from '../backends/runner.js';
 import { formatBytes, maskBytes, parseCidr } from './values.js';
 
 /**
@@ -192,7 +192,7 @@ export interface ReadFactsOptions {
  * Runs the three `ip` commands (argument arrays, no shell) and parses them. A failing command becomes a problem
  * sentence, not an exception: a run can go on without a default route, and the loader says what it assumed.
  */
-export async function readSystemFacts(run: Runner = execaRunner({ timeoutMs: 5000 }), options: ReadFactsOptions = {}): Promise<SystemFacts> {
+export async function readSystemFacts(run: Runner = spawnRunner({ timeoutMs: 5000 }), options: ReadFactsOptions = {}): Promise<SystemFacts> {
   const problems: string[] = [];
   // the three commands are independent: run them together (each is a fork+exec, a few ms to tens of ms)
   const routeArgs = ([4, 6] as const).map((family) => [`-${family}`, '-j', 'route', 'show', 'default']);

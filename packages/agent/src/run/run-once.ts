@@ -18,7 +18,7 @@ import { kernelSeconds, reconcile } from './reconcile.js';
 import { withState, type StateDeps } from './with-state.js';
 import type { FileCursor, JournalCursor } from '../sources/cursor.js';
 import { readNew } from '../sources/file-cursor.js';
-import { readJournal, type JournalOptions } from '../sources/journald.js';
+import type { JournalOptions } from '../sources/journald.js';
 import { afterBans, type AfterBansDeps, type AfterBansSummary } from './intel.js';
 import { banItems, type FleetLink, type FleetReport } from '../share/fleet.js';
 
@@ -103,9 +103,10 @@ export async function runOnce(deps: RunDeps): Promise<RunSummary> {
     for (const text of state.carry) feed(text);
     const carried = tail.length;
     for (const source of deps.sources) {
+      // journald's reader (and execa, which starts journalctl) loads only when a source is the journal
       const reader =
         source === 'journald'
-          ? readJournal(journalCursor(state.cursors.get(source)), { ...deps.journal, startAt: deps.startAt })
+          ? (await import('../sources/journald.js')).readJournal(journalCursor(state.cursors.get(source)), { ...deps.journal, startAt: deps.startAt })
           : readNew(fileCursor(state.cursors.get(source)), source, { startAt: deps.startAt });
       let n = 0;
       for await (const line of reader) {
