@@ -28,7 +28,6 @@ describe('agent backend: ipset (real kernel in a namespace; root)', function () 
     // INPUT and FORWARD, per family: the block hook and one spoof hook per WAN interface.
     expectedHooks: (wan) => 2 * 2 * (1 + wan.length),
     readOnly: (command, args) => (command === 'ipset' && args[0] === 'list') || (/^ip6?tables$/.test(command) && args.includes('-S')),
-    secondEnsureReadsOnly: true,
   });
 
   describe('kernel details (own namespace)', () => {

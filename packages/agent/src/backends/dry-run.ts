@@ -5,7 +5,7 @@
  *
  * Read-only questions (`ipset list`, `iptables -S`, `nft list`, `firewall-cmd --get-…/--list-…/--query-…`) change nothing, so when an `inspect` Runner is given
  * they really run: the printed commands are then those this machine needs (a second ensure prints nothing for
- * ipset, whose hooks are already there). Without it the kernel is taken as empty, and the output is what a fresh
+ * ipset or nftables, whose sets and hooks are already there). Without it the kernel is taken as empty, and the output is what a fresh
  * machine would get (firewalld needs `inspect`: without a running firewalld to ask, it has nothing to plan from).
  * Reads are not printed.
  *

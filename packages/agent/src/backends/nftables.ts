@@ -9,17 +9,25 @@
  *   whatever another accepted, so the priority is about order and logging, never about who wins.
  *   Block sets: `ip saddr @block4 drop`; spoof sets: `iifname { "wan0", ... } ip saddr @spoof4 drop` (iifname, not
  *   iif, so a rule may name a ppp or VPN interface that comes up later).
- * - ensure() is one `nft -f -` transaction: `add table`/`add set` (no-ops when present), and each chain replaced
- *   whole (`add chain; flush chain; delete chain; add chain {hook}; add rule...`), so a changed WAN list, a changed
- *   chain list or an old definition with another priority (which `add chain` alone refuses: "Operation not
- *   supported") all converge, and the rules are never duplicated. The transaction is atomic: no packet sees an
- *   empty chain. A set of the same name but another type is refused by the kernel ("File exists") and reported.
+ * - ensure() first reads the table (`nft -j list table`, which the run needs anyway to reconcile: list() and the
+ *   blocklists' look-up take that answer instead of asking again). When our sets and chains are there as wanted, it
+ *   writes nothing: each rule of ours carries a comment with a hash of everything the transaction below is made
+ *   from (names, hooks, WAN, guard ranges), and the chains must hold exactly those rules. Otherwise (no table: a
+ *   reboot or a firewall reload; a changed config; a rule taken away or added by hand) it is one `nft -f -`
+ *   transaction: `add table`/`add set` (no-ops when present), and each chain replaced whole (`add chain; flush
+ *   chain; delete chain; add chain {hook}; add rule...`), so a changed WAN list, a changed chain list or an old
+ *   definition with another priority (which `add chain` alone refuses: "Operation not supported") all converge, and
+ *   the rules are never duplicated. The transaction is atomic: no packet sees an empty chain. A set of the same name
+ *   but another type is refused by the kernel ("File exists") and reported. Replacing base chains costs the kernel
+ *   a hook unregistration each (most of a 15-20 ms `nft -f`), which is why an unchanged table is left alone.
  * - apply() is one transaction: per set, `add element {…}`, `delete element {…}`, `add element {… timeout Ns}`.
  *   Before Linux 6.12 re-adding an element does not refresh its expiry, so a ban extended by a plain add would
  *   expire on the old time; deleting and adding in the same transaction does refresh it, and the first add makes the
  *   delete safe for absent elements (nft 1.0.6 has no `destroy`). remove() is the add + delete half.
- * - list() is one `nft -j list table`, reading each element's `expires` (whole seconds left).
+ * - list() is one `nft -j list table`, reading each element's `expires` (whole seconds left), or the answer ensure()
+ *   just read when nothing was written since (see TableSnapshot).
  */
+import { createHash } from 'node:crypto';
 import { parseAddress } from '@portcullis/core';
 import {
   BackendError,
@@ -73,7 +81,45 @@ interface NftJsonSet {
   name?: unknown;
   table?: unknown;
   family?: unknown;
+  type?: unknown;
+  flags?: unknown;
   elem?: unknown;
+}
+
+interface NftJsonChain {
+  name?: unknown;
+  table?: unknown;
+  family?: unknown;
+  type?: unknown;
+  hook?: unknown;
+  prio?: unknown;
+  policy?: unknown;
+}
+
+interface NftJsonRule {
+  chain?: unknown;
+  table?: unknown;
+  family?: unknown;
+  comment?: unknown;
+}
+
+/** `filter - 10` as nft -j prints a base chain's priority. */
+const PRIORITY_NUMBER = -10;
+/**
+ * How long ensure()'s reading of the table may stand in for a fresh one. A run asks within milliseconds; a
+ * long-lived process (`follow`) must not be answered from a reading taken long before.
+ */
+const SNAPSHOT_MS = 5000;
+
+/**
+ * ensure()'s answer from `nft -j list table`, kept for the run's next questions: list() (reconcile) and the
+ * blocklists' set names. Each may use it once; any write of ours drops it, since it no longer says what is there.
+ */
+interface TableSnapshot {
+  readonly items: readonly unknown[];
+  readonly at: number;
+  entriesUsed: boolean;
+  setsUsed: boolean;
 }
 
 export class NftablesBackend implements Backend {
@@ -86,6 +132,7 @@ export class NftablesBackend implements Backend {
   private readonly nft: string;
   private readonly byName: Map<string, SetInfo>;
   readonly blocklists: NftBlocklists;
+  private snapshot?: TableSnapshot;
 
   constructor(options: NftablesOptions) {
     this.run = options.runner;
@@ -109,16 +156,35 @@ export class NftablesBackend implements Backend {
         return [name, { name, kind, family }];
       })),
     );
-    this.blocklists = new NftBlocklists({ runner: this.run, table: this.table, hooks: this.hooks, nftCmd: this.nft });
+    this.blocklists = new NftBlocklists({
+      runner: this.run,
+      table: this.table,
+      hooks: this.hooks,
+      nftCmd: this.nft,
+      known: () => this.fromSnapshot('setsUsed'),
+      changed: () => {
+        this.snapshot = undefined;
+      },
+    });
   }
 
   setName(kind: BanKind, family: AddressFamily): string {
     return this.sets[`${kind}${family}`];
   }
 
+  /**
+   * The comment every rule of ours carries: a hash of everything ensureScript() is made from, so a table whose rules
+   * all carry it (and no others) is the one the script would build.
+   */
+  ensureTag(wan: readonly string[], guard?: EnsureOptions['guard']): string {
+    const made = JSON.stringify([ENSURE_VERSION, this.table, this.sets, this.guardSets, this.hooks, wan, guard ?? null]);
+    return `portcullis ${createHash('sha256').update(made).digest('hex').slice(0, 16)}`;
+  }
+
   /** The ruleset text ensure() sends (also what dry-run prints). */
   ensureScript(wan: readonly string[], guard?: EnsureOptions['guard']): string {
     const t = `inet ${this.table}`;
+    const tag = ` comment "${this.ensureTag(wan, guard)}"`;
     const lines = [`add table ${t}`];
     for (const set of this.byName.values()) lines.push(`add set ${t} ${set.name} { type ${set.family === 4 ? 'ipv4_addr' : 'ipv6_addr'}; flags timeout; }`);
     const guarded = guard !== undefined && wan.length > 0;
@@ -141,16 +207,16 @@ export class NftablesBackend implements Backend {
       lines.push(`add chain ${t} ${hook}`, `flush chain ${t} ${hook}`, `delete chain ${t} ${hook}`);
       if (!this.hooks.includes(hook)) continue;
       lines.push(`add chain ${t} ${hook} { type filter hook ${hook} priority ${PRIORITY}; policy accept; }`);
-      lines.push(`add rule ${t} ${hook} ip saddr @${this.setName('block', 4)} drop`);
-      lines.push(`add rule ${t} ${hook} ip6 saddr @${this.setName('block', 6)} drop`);
+      lines.push(`add rule ${t} ${hook} ip saddr @${this.setName('block', 4)} drop${tag}`);
+      lines.push(`add rule ${t} ${hook} ip6 saddr @${this.setName('block', 6)} drop${tag}`);
       if (wan.length) {
         const ifs = `iifname { ${wan.map((w) => `"${w}"`).join(', ')} }`;
-        lines.push(`add rule ${t} ${hook} ${ifs} ip saddr @${this.setName('spoof', 4)} drop`);
-        lines.push(`add rule ${t} ${hook} ${ifs} ip6 saddr @${this.setName('spoof', 6)} drop`);
+        lines.push(`add rule ${t} ${hook} ${ifs} ip saddr @${this.setName('spoof', 4)} drop${tag}`);
+        lines.push(`add rule ${t} ${hook} ${ifs} ip6 saddr @${this.setName('spoof', 6)} drop${tag}`);
         if (guarded) {
           // counted: `nft list chain` then shows what the guard dropped
-          lines.push(`add rule ${t} ${hook} ${ifs} ip saddr @${this.guardSets[4]} ip saddr != @${this.guardSets[4]}_exempt counter drop`);
-          lines.push(`add rule ${t} ${hook} ${ifs} ip6 saddr @${this.guardSets[6]} ip6 saddr != @${this.guardSets[6]}_exempt counter drop`);
+          lines.push(`add rule ${t} ${hook} ${ifs} ip saddr @${this.guardSets[4]} ip saddr != @${this.guardSets[4]}_exempt counter drop${tag}`);
+          lines.push(`add rule ${t} ${hook} ${ifs} ip6 saddr @${this.guardSets[6]} ip6 saddr != @${this.guardSets[6]}_exempt counter drop${tag}`);
         }
       }
     }
@@ -162,7 +228,13 @@ export class NftablesBackend implements Backend {
   async ensure(options: EnsureOptions): Promise<Capabilities> {
     const wan = options.wan.map((w) => checkInterface(NAME, w));
     const guard = options.guard && { drop: options.guard.drop.map(checkCidr), exempt: options.guard.exempt.map(checkCidr) };
-    await this.transaction(this.ensureScript(wan, guard));
+    const script = this.ensureScript(wan, guard);
+    const items = await this.readTable();
+    if (items && this.inShape(items, script, this.ensureTag(wan, guard), guard !== undefined && wan.length > 0)) {
+      this.snapshot = { items, at: Date.now(), entriesUsed: false, setsUsed: false };
+    } else {
+      await this.transaction(script);
+    }
     const notes: string[] = [];
     if (!wan.length) notes.push('no WAN interface configured: spoof bans are kept in their sets but drop nothing');
     if (guard && !wan.length) notes.push('the anti-spoofing guard needs a WAN interface: not installed');
@@ -199,17 +271,8 @@ export class NftablesBackend implements Backend {
   }
 
   async list(): Promise<KernelEntry[]> {
-    const call: ToolCall = { command: this.nft, args: ['-j', 'list', 'table', 'inet', this.table] };
-    const text = await runTool(this.run, call);
-    const bad = (why: string): BackendError => new BackendError(`${shown(call)}: unexpected answer: ${why}`, shown(call), text.slice(0, 2000));
-    let doc: unknown;
-    try {
-      doc = JSON.parse(text);
-    } catch {
-      throw bad('not JSON');
-    }
-    const items = (doc as { nftables?: unknown }).nftables;
-    if (!Array.isArray(items)) throw bad('no "nftables" array');
+    const items = this.fromSnapshot('entriesUsed') ?? parseTable(this.listCall, await runTool(this.run, this.listCall));
+    const bad = (why: string): BackendError => new BackendError(`${shown(this.listCall)}: unexpected answer: ${why}`, shown(this.listCall));
     const out: KernelEntry[] = [];
     for (const item of items as unknown[]) {
       const set = (item as { set?: NftJsonSet } | null)?.set;
@@ -235,9 +298,92 @@ export class NftablesBackend implements Backend {
     return groups;
   }
 
+  private get listCall(): ToolCall {
+    return { command: this.nft, args: ['-j', 'list', 'table', 'inet', this.table] };
+  }
+
+  /**
+   * The table as nft -j lists it; undefined when it cannot be read (no table yet, no nft, a dry run without a
+   * kernel to ask): ensure() then sends its transaction, which creates what is missing or reports the problem.
+   */
+  private async readTable(): Promise<unknown[] | undefined> {
+    try {
+      const text = await runTool(this.run, this.listCall);
+      return text.trim() ? parseTable(this.listCall, text) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** ensure()'s reading, for one use by `use` (see TableSnapshot). */
+  private fromSnapshot(use: 'entriesUsed' | 'setsUsed'): readonly unknown[] | undefined {
+    const s = this.snapshot;
+    if (!s || s[use] || Date.now() - s.at > SNAPSHOT_MS) return undefined;
+    s[use] = true;
+    return s.items;
+  }
+
+  /**
+   * True when the table holds what `script` would make: our four sets with their type and timeouts, the guard's sets
+   * exactly when guarded, a base chain at our priority for each hook of ours and none for the others, and in each
+   * chain exactly the script's rules, every one with `tag` (whose hash covers the WAN names and the guard's ranges).
+   */
+  private inShape(items: readonly unknown[], script: string, tag: string, guarded: boolean): boolean {
+    const ours = (o: { table?: unknown; family?: unknown } | undefined): boolean => o?.table === this.table && o.family === 'inet';
+    const sets = new Map<string, NftJsonSet>();
+    const chains = new Map<string, NftJsonChain>();
+    const rules = new Map<string, NftJsonRule[]>();
+    for (const item of items) {
+      const i = item as { set?: NftJsonSet; chain?: NftJsonChain; rule?: NftJsonRule } | null;
+      if (ours(i?.set) && typeof i!.set!.name === 'string') sets.set(i!.set!.name, i!.set!);
+      else if (ours(i?.chain) && typeof i!.chain!.name === 'string') chains.set(i!.chain!.name, i!.chain!);
+      else if (ours(i?.rule) && typeof i!.rule!.chain === 'string') rules.set(i!.rule!.chain, [...(rules.get(i!.rule!.chain) ?? []), i!.rule!]);
+    }
+    for (const set of this.byName.values()) {
+      const s = sets.get(set.name);
+      const flags = Array.isArray(s?.flags) ? s.flags : [];
+      if (s?.type !== (set.family === 4 ? 'ipv4_addr' : 'ipv6_addr') || flags.length !== 1 || flags[0] !== 'timeout') return false;
+    }
+    const guardNames = ([4, 6] as const).flatMap((f) => [this.guardSets[f], `${this.guardSets[f]}_exempt`]);
+    if (!guardNames.every((n) => sets.has(n) === guarded)) return false;
+    // without a chain, no rule carries the tag that vouches for the guard's ranges
+    if (guarded && !this.hooks.length) return false;
+    const t = `inet ${this.table}`;
+    for (const hook of ALL_HOOKS) {
+      const chain = chains.get(hook);
+      if (!this.hooks.includes(hook)) {
+        if (chain || rules.has(hook)) return false;
+        continue;
+      }
+      if (chain?.type !== 'filter' || chain.hook !== hook || chain.prio !== PRIORITY_NUMBER || chain.policy !== 'accept') return false;
+      const want = script.split('\n').filter((l) => l.startsWith(`add rule ${t} ${hook} `)).length;
+      const have = rules.get(hook) ?? [];
+      if (have.length !== want || !have.every((r) => r.comment === tag)) return false;
+    }
+    return true;
+  }
+
   private async transaction(script: string): Promise<void> {
+    this.snapshot = undefined;
     await runTool(this.run, { command: this.nft, args: ['-f', '-'], input: script });
   }
+}
+
+/** Bumped when ensureScript() changes what it builds for the same inputs, so tables made by older code are rebuilt. */
+const ENSURE_VERSION = 1;
+
+/** The items of `nft -j list ...`; a BackendError naming the command when the answer is not what nft prints. */
+function parseTable(call: ToolCall, text: string): unknown[] {
+  const bad = (why: string): BackendError => new BackendError(`${shown(call)}: unexpected answer: ${why}`, shown(call), text.slice(0, 2000));
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    throw bad('not JSON');
+  }
+  const items = (doc as { nftables?: unknown } | null)?.nftables;
+  if (!Array.isArray(items)) throw bad('no "nftables" array');
+  return items;
 }
 
 /** One element of `nft -j`: a bare address (no timeout) or `{elem: {val, timeout, expires}}`. */
