@@ -10,7 +10,8 @@ import type { Lang } from '@portcullis/core';
 import { logDiagnostics } from './diagnostics.js';
 import { CachedDocument } from './documents.js';
 import { countReport, type ReportCounts } from './report.js';
-import type { ServerSettings } from './settings.js';
+import { DEFAULT_SETTINGS, type ServerSettings } from './settings.js';
+import { warmUpLog } from './warm-up.js';
 
 export type ToWorker =
   | { type: 'open'; uri: string; languageId: string; version: number; text: string; now: number }
@@ -31,7 +32,11 @@ const docs = new Map<string, CachedDocument>();
 const current = new Map<string, number>();
 let changes = 0;
 
+/** Set by the first message from the server: the warm-up gives way to real work at its next slice. */
+let called = false;
+
 port.on('message', (m: ToWorker) => {
+  called = true;
   switch (m.type) {
     case 'open':
       docs.set(m.uri, new CachedDocument(m.uri, m.languageId, m.version, m.text, m.now));
@@ -80,3 +85,15 @@ function report(m: Extract<ToWorker, { type: 'report' }>): void {
     port!.postMessage({ type: 'report', id: m.id, error: err instanceof Error ? err.message : String(err) } satisfies FromWorker);
   }
 }
+
+/** One pass over a made-up log while the thread waits for its first document (see warm-up.ts). */
+async function warmUp(): Promise<void> {
+  const doc = new CachedDocument('portcullis:warm-up', 'netfilter-log', 0, warmUpLog(), Date.now());
+  try {
+    await logDiagnostics(doc, { lang: 'en', settings: DEFAULT_SETTINGS, isStale: () => called }, () => undefined);
+  } catch {
+    // only compiles code: a failure here would show in the real passes, which report their errors
+  }
+}
+
+void warmUp();
