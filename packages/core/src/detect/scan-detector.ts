@@ -174,6 +174,13 @@ interface Windows {
   readonly forget: (target: string) => void;
   stealth?: TimeWindow<string>;
   slow?: TimeWindow<number>;
+  /**
+   * The last target's text: a source mostly repeats its target, and the same string object (its hash kept) saves
+   * building and hashing a new one for every line.
+   */
+  lastKey: number;
+  lastDst: string;
+  lastTarget: string;
 }
 
 interface SourceState {
@@ -401,7 +408,14 @@ export class ScanDetector {
   private count(s: SourceState, w: Windows, key: number, dst: string, t: number, stealth: boolean): void {
     const c = this.config;
     // The short window: a new target raises the counts; expired ones lowered them through `forget`.
-    const target = `${key}|${dst}`;
+    let target: string;
+    if (key === w.lastKey && dst === w.lastDst) target = w.lastTarget;
+    else {
+      target = `${key}|${dst}`;
+      w.lastKey = key;
+      w.lastDst = dst;
+      w.lastTarget = target;
+    }
     if (w.targets.add(target, t, w.forget)) {
       const n = (w.perKey.get(key) ?? 0) + 1;
       w.perKey.set(key, n);
@@ -469,6 +483,9 @@ export class ScanDetector {
       targets: new TimeWindow(this.config.windowMs, this.config.maxTargetsPerSource),
       perKey: new Map(),
       livePorts: 0,
+      lastKey: NaN,
+      lastDst: '',
+      lastTarget: '',
       forget: (target) => {
         const key = keyOf(target);
         const n = (w.perKey.get(key) ?? 0) - 1;

@@ -58,11 +58,15 @@ export class LogSummary {
   private truncated = 0;
   private first: number | undefined;
   private last: number | undefined;
-  private readonly sources = new Map<string, number>();
+  /** A counter object per source: one look-up a line to count, instead of a get and a set. */
+  private readonly sources = new Map<string, { lines: number }>();
   /** Keyed `protocol id * 65536 + port`, not by a `443/tcp` string: building and hashing that string every line cost more than the rest of the summary. */
   private readonly ports = new Map<number, number>();
   private readonly protocols = new ProtocolIds();
   private readonly perMinute = new Map<number, number>();
+  /** Lines come in time order nearly always: the current minute is counted here and put in `perMinute` when it changes. */
+  private minute = NaN;
+  private minuteLines = 0;
   private readonly maxSources: number;
   private readonly maxPorts: number;
 
@@ -86,9 +90,18 @@ export class LogSummary {
       if (this.first === undefined || t < this.first) this.first = t;
       if (this.last === undefined || t > this.last) this.last = t;
       const m = Math.floor(t / MINUTE);
-      this.perMinute.set(m, (this.perMinute.get(m) ?? 0) + 1);
+      if (m !== this.minute) {
+        this.settleMinute();
+        this.minute = m;
+      }
+      this.minuteLines++;
     }
-    if (e.src !== undefined) bump(this.sources, e.src, this.maxSources);
+    const src = e.src;
+    if (src !== undefined) {
+      const c = this.sources.get(src);
+      if (c) c.lines++;
+      else if (this.sources.size < this.maxSources) this.sources.set(src, { lines: 1 });
+    }
     const dpt = e.dpt;
     // the decoders give ports 0-65535 only; anything else could not be told apart in the numeric key
     if (dpt !== undefined && e.proto !== undefined && dpt >= 0 && dpt <= 65535 && Number.isInteger(dpt)) {
@@ -98,25 +111,27 @@ export class LogSummary {
 
   /** The figures, with the `top` busiest sources and ports and a timeline of `slices` slices. */
   result(top = 10, slices = 48): SummaryResult {
+    this.settleMinute();
     return {
       lines: this.lines,
       firewall: this.firewall,
       other: this.lines - this.firewall,
       truncated: this.truncated,
       ...(this.first !== undefined && { first: this.first, last: this.last }),
-      sources: topOf(this.sources, top),
+      sources: topOf(this.sourceTallies(), top),
       ports: topOf(this.portNames(), top),
       timeline: this.timeline(slices),
     };
   }
 
   state(): LogSummaryState {
+    this.settleMinute();
     return {
       lines: this.lines,
       firewall: this.firewall,
       truncated: this.truncated,
       ...(this.first !== undefined && { first: this.first, last: this.last }),
-      sources: [...this.sources],
+      sources: [...this.sourceTallies()],
       ports: [...this.portNames()],
       perMinute: [...this.perMinute],
     };
@@ -133,7 +148,11 @@ export class LogSummary {
     this.truncated += o.truncated;
     if (o.first !== undefined && (this.first === undefined || o.first < this.first)) this.first = o.first;
     if (o.last !== undefined && (this.last === undefined || o.last > this.last)) this.last = o.last;
-    for (const [k, n] of o.sources) addCount(this.sources, k, n, Infinity);
+    for (const [k, n] of o.sources) {
+      const c = this.sources.get(k);
+      if (c) c.lines += n;
+      else this.sources.set(k, { lines: n });
+    }
     for (const [k, n] of o.ports) {
       const slash = k.indexOf('/');
       addCount(this.ports, this.protocols.id(k.slice(slash + 1)) * 65536 + Number(k.slice(0, slash)), n, Infinity);
@@ -143,7 +162,15 @@ export class LogSummary {
 
   /** Every source tallied with its lines (for per-country totals, which need a lookup the core does not own). */
   sourceTallies(): ReadonlyMap<string, number> {
-    return this.sources;
+    const out = new Map<string, number>();
+    for (const [k, c] of this.sources) out.set(k, c.lines);
+    return out;
+  }
+
+  private settleMinute(): void {
+    if (this.minuteLines === 0) return;
+    this.perMinute.set(this.minute, (this.perMinute.get(this.minute) ?? 0) + this.minuteLines);
+    this.minuteLines = 0;
   }
 
   /** The port tallies keyed `443/tcp`, as reports show them. */
@@ -154,6 +181,7 @@ export class LogSummary {
   }
 
   private timeline(slices: number): number[] {
+    this.settleMinute();
     if (this.first === undefined || this.last === undefined || slices < 1) return [];
     const out = new Array<number>(slices).fill(0);
     const from = Math.floor(this.first / MINUTE);
@@ -161,10 +189,6 @@ export class LogSummary {
     for (const [m, n] of this.perMinute) out[Math.min(slices - 1, Math.floor(((m - from) / span) * slices))]! += n;
     return out;
   }
-}
-
-function bump(m: Map<string, number>, key: string, cap: number): void {
-  addCount(m, key, 1, cap);
 }
 
 /** Small numbers for protocol names, case folded (`TCP` and `tcp` are one), remembered as written so no line lowercases. */
