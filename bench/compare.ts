@@ -16,7 +16,6 @@
  * Each run is a fresh process timed by /usr/bin/time (wall seconds, peak RSS). Prints lines/s, MB/s, peak RSS, what
  * each tool found, and ratios to fail2ban-regex and to grep. Never part of `npm test`.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -24,6 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { parseAddress } from '../packages/core/src/net/address-class.js';
 import { defaultOut, generate, GENERATED_UTC_OFFSET, GENERATED_YEAR } from './generate.js';
 import { crowdsecFlagged, crowdsecMissing, crowdsecReplayCommand, startCrowdsec } from './peers/crowdsec.js';
+import { timed } from './peers/timed.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = join(ROOT, 'bench/out');
@@ -147,25 +147,9 @@ const TOOLS: Record<string, Tool> = {
   },
 };
 
-function timed(argv: readonly string[]): Promise<Run> {
-  return new Promise((ok, fail) => {
-    const child = spawn('/usr/bin/time', ['-f', '%e %M', ...argv], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (b: Buffer) => out.push(b));
-    child.stderr.on('data', (b: Buffer) => err.push(b));
-    child.on('error', fail);
-    child.on('close', (code) => {
-      const stderr = Buffer.concat(err).toString();
-      const last = stderr.trim().split('\n').pop() ?? '';
-      const m = /^(\d+(?:\.\d+)?) (\d+)$/.exec(last);
-      // grep -c exits 1 when nothing matched; anything else non-zero is a failure
-      if (!m || (code !== 0 && !(argv[0] === 'grep' && code === 1))) return fail(new Error(`${argv.join(' ')}: exit ${code}\n${stderr.slice(-2000)}`));
-      const rest = stderr.slice(0, stderr.trimEnd().lastIndexOf('\n') + 1);
-      const stdout = Buffer.concat(out).toString();
-      ok({ seconds: Number(m[1]), rssMb: Number(m[2]) / 1024, stdout, output: stdout + rest });
-    });
-  });
+function timedRun(argv: readonly string[]): Promise<Run> {
+  // grep -c exits 1 when nothing matched; anything else non-zero is a failure
+  return timed(argv, { okCodes: argv[0] === 'grep' ? [1] : [] }).then((r) => ({ seconds: r.seconds, rssMb: r.rssKb / 1024, stdout: r.stdout, output: r.stdout + r.stderr }));
 }
 
 function median(xs: readonly number[]): number {
@@ -204,7 +188,7 @@ async function main(): Promise<void> {
       const beside = await t.setUp?.();
       let run: Run;
       try {
-        run = await timed(t.command(file));
+        run = await timedRun(t.command(file));
       } finally {
         await beside?.stop();
       }

@@ -16,12 +16,12 @@
  *   `--psad-dl` or above (3 by default).
  * Neither ever touches the firewall: CrowdSec has no bouncer here, psad runs with ENABLE_AUTO_IDS N.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { crowdsecFlagged, crowdsecMissing, crowdsecReplayCommand, startCrowdsec } from '../peers/crowdsec.js';
+import { timed } from '../peers/timed.js';
 import { writeDetectLog, type Truth } from './generate.js';
 import { score, type Score } from './score.js';
 
@@ -71,33 +71,13 @@ function wholeNumber(flag: string, value: string, min: number): number {
 }
 
 /** Runs a command under /usr/bin/time; resolves with its stdout and stderr (time's line removed), seconds, RSS. */
-function timed(cmd: string, args: readonly string[], cwd?: string): Promise<{ stdout: string; stderr: string; seconds: number; rssKb: number }> {
-  return new Promise((done, fail) => {
-    const t0 = performance.now();
-    const child = spawn('/usr/bin/time', ['-f', 'BENCH_MAXRSS %M', cmd, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (b: Buffer) => out.push(b));
-    child.stderr.on('data', (b: Buffer) => err.push(b));
-    child.on('error', fail);
-    child.on('close', (code) => {
-      const seconds = (performance.now() - t0) / 1000;
-      let stderr = Buffer.concat(err).toString('utf8');
-      const m = /BENCH_MAXRSS (\d+)\s*$/.exec(stderr);
-      if (m) stderr = stderr.slice(0, m.index);
-      if (code !== 0) return fail(new Error(`${cmd} ${args.join(' ')}: exit ${code}\n${stderr.slice(-2000)}`));
-      done({ stdout: Buffer.concat(out).toString('utf8'), stderr, seconds, rssKb: m ? Number(m[1]) : Number.NaN });
-    });
-  });
-}
-
 // ---------------------------------------------------------------------------------------------------------------
 
 const portcullis: Tool = {
   name: 'portcullis scan',
   missing: () => (existsSync(join(ROOT, 'packages/agent/dist/bundle/main.js')) ? undefined : 'not built (npm run build)'),
   async run(log) {
-    const r = await timed(process.execPath, [join(ROOT, 'packages/agent/bin/portcullis.js'), 'scan', '--json', '--no-geo', log]);
+    const r = await timed([process.execPath, join(ROOT, 'packages/agent/bin/portcullis.js'), 'scan', '--json', '--no-geo', log]);
     const report = JSON.parse(r.stdout) as { scanners: { ip: string; network?: string }[] };
     return { flagged: report.scanners.map((s) => s.network ?? s.ip), seconds: r.seconds, rssKb: r.rssKb };
   },
@@ -111,7 +91,7 @@ const crowdsec: Tool = {
     const lapi = await startCrowdsec(dir);
     try {
       const [cmd, ...args] = crowdsecReplayCommand(dir, log);
-      const r = await timed(cmd!, args, dir);
+      const r = await timed([cmd!, ...args], { cwd: dir });
       return { flagged: crowdsecFlagged(r.stdout + r.stderr), seconds: r.seconds, rssKb: r.rssKb };
     } finally {
       await lapi.stop();
@@ -129,7 +109,7 @@ function psadTool(minDl: number): Tool {
         : `not unpacked: apt-get download psad && dpkg -x psad_*.deb ${root} (its Perl modules from apt: libunix-syslog-perl libnet-ip-perl libdate-calc-perl libcarp-clan-perl libiptables-parse-perl libiptables-chainmgr-perl)`,
     async run(log) {
       const conf = setUpPsad(root);
-      const r = await timed('perl', [join(root, 'usr/sbin/psad'), '-c', conf, '-A', '-m', log, '--no-whois', '--no-rdns', '--no-fwcheck', '--no-netstat']);
+      const r = await timed(['perl', join(root, 'usr/sbin/psad'), '-c', conf, '-A', '-m', log, '--no-whois', '--no-rdns', '--no-fwcheck', '--no-netstat']);
       const dl = new Map<string, number>();
       for (const m of r.stdout.matchAll(/^\s+(\S+)\s+DL: (\d)/gm)) dl.set(m[1]!, Math.max(dl.get(m[1]!) ?? 0, Number(m[2])));
       return { flagged: [...dl].filter(([, l]) => l >= minDl).map(([ip]) => ip), seconds: r.seconds, rssKb: r.rssKb };
