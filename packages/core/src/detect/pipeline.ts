@@ -5,6 +5,8 @@ import { NoiseClassifier, NOISE_REASONS, type NoiseConfig, type NoiseReason } fr
 import { ScanDetector, type ScanConfig, type ScanStats } from './scan-detector.js';
 import { SpoofDetector, type SpoofConfig, type SpoofStats } from './spoof.js';
 
+const NONE: readonly Finding[] = Object.freeze([]);
+
 /** The `detect` section of the configuration, as a plain object; anything left out takes its default. */
 export interface DetectConfig {
   readonly scan?: Partial<ScanConfig>;
@@ -43,13 +45,13 @@ export class Detector {
   }
 
   /** Findings of episodes that ended with this event (see `ScanDetector`). */
-  push(e: DetectEvent): Finding[] {
+  push(e: DetectEvent): readonly Finding[] {
     this.counts.events++;
     const noise = this.noiseClassifier.classify(e);
     if (noise) {
       this.counts.noise++;
       this.counts.noiseByReason[noise.reason]++;
-      return [];
+      return NONE;
     }
     const spoofed = this.spoof.push(e);
     const scans = this.scan.push(e);

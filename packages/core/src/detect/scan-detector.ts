@@ -154,6 +154,8 @@ function probeOf(e: DetectEvent, lateReplies: boolean): Probe | undefined {
   return { kind: 'other', key: KEY_OTHER };
 }
 
+const NONE: readonly PortScanFinding[] = Object.freeze([]);
+
 const KINDS: readonly ScanKind[] = ['syn', 'fin', 'xmas', 'null', 'ack', 'maimon', 'invalid', 'tcp', 'udp', 'sctp', 'icmp', 'icmp-sweep', 'other'];
 const KIND_BIT = Object.fromEntries(KINDS.map((k, i) => [k, 1 << i])) as Record<ScanKind, number>;
 const SHAPES: readonly ScanShape[] = ['vertical', 'horizontal', 'stealth', 'slow', 'long'];
@@ -261,6 +263,8 @@ export class ScanDetector {
   /** A threshold of 1 can be crossed by one line: then no line may wait for a second. */
   private readonly oneLineCanCross: boolean;
   readonly stats: ScanStats = { events: 0, probes: 0, allowed: 0, notProbes: 0, noSource: 0, evicted: 0 };
+  /** Findings closed by the push under way (see handOver). */
+  private closing: PortScanFinding[] = [];
 
   constructor(config: Partial<ScanConfig> = {}) {
     this.config = resolveScanConfig(config);
@@ -303,26 +307,26 @@ export class ScanDetector {
     return this.sources.size;
   }
 
-  push(e: DetectEvent): PortScanFinding[] {
+  push(e: DetectEvent): readonly PortScanFinding[] {
     this.stats.events++;
     const t = e.time ?? (this.watermark === -Infinity ? 0 : this.watermark);
     if (t > this.watermark) this.watermark = t;
-    const closed: PortScanFinding[] = [];
+    const closed = this.closing;
     this.sweepQuiet(closed);
 
     if (isAllowedTraffic(e.prefixAction)) {
       this.stats.allowed++;
-      return closed;
+      return this.handOver();
     }
     const src = e.src;
     if (!src) {
       this.stats.noSource++;
-      return closed;
+      return this.handOver();
     }
     const probe = probeOf(e, this.config.lateReplies);
     if (!probe) {
       this.stats.notProbes++;
-      return closed;
+      return this.handOver();
     }
     this.stats.probes++;
 
@@ -338,7 +342,7 @@ export class ScanDetector {
       if (s.addresses.length < MAX_ADDRESSES) s.addresses.push(src);
     }
     this.record(s, e, probe, t);
-    return closed;
+    return this.handOver();
   }
 
   /** End of input: every open episode that crossed a threshold, as findings. The detector is empty afterwards. */
@@ -353,6 +357,17 @@ export class ScanDetector {
   active(): PortScanFinding[] {
     const out: PortScanFinding[] = [];
     for (const s of this.sources.values()) if (s.shapes !== 0) out.push(this.finding(s));
+    return out;
+  }
+
+  /**
+   * What push closed, as a new array, or the shared empty one: nearly every push closes nothing, and an array per
+   * line was garbage for the collector to sweep.
+   */
+  private handOver(): readonly PortScanFinding[] {
+    if (this.closing.length === 0) return NONE;
+    const out = this.closing;
+    this.closing = [];
     return out;
   }
 

@@ -117,6 +117,8 @@ export interface SpoofStats {
   evicted: number;
 }
 
+const NONE: readonly SpoofFinding[] = Object.freeze([]);
+
 /**
  * Streaming spoofed-source detector: one finding per source and episode, with the interfaces it arrived on (the
  * decision drops it there, and only there). Same life cycle as `ScanDetector`: `push` returns episodes that ended,
@@ -130,6 +132,8 @@ export class SpoofDetector {
   private readonly sources = new LruMap<SpoofState>();
   private watermark = -Infinity;
   readonly stats: SpoofStats = { events: 0, spoofed: 0, harmless: 0, evicted: 0 };
+  /** Findings closed by the push under way (see handOver). */
+  private closing: SpoofFinding[] = [];
 
   constructor(config: Partial<SpoofConfig> = {}) {
     const c: SpoofConfig = {
@@ -167,18 +171,18 @@ export class SpoofDetector {
     return { info, interface: iface };
   }
 
-  push(e: DetectEvent): SpoofFinding[] {
+  push(e: DetectEvent): readonly SpoofFinding[] {
     this.stats.events++;
     const t = e.time ?? (this.watermark === -Infinity ? 0 : this.watermark);
     if (t > this.watermark) this.watermark = t;
-    const closed: SpoofFinding[] = [];
+    const closed = this.closing;
     const horizon = this.watermark - this.config.idleMs;
     for (let s = this.sources.oldestValue(); s && s.last < horizon; s = this.sources.oldestValue()) {
       this.sources.deleteOldest();
       closed.push(this.finding(s));
     }
     const v = this.check(e);
-    if (!v) return closed;
+    if (!v) return this.handOver();
     this.stats.spoofed++;
     const key = v.info.address;
     let s = this.sources.use(key);
@@ -198,7 +202,15 @@ export class SpoofDetector {
     if (t < s.first) s.first = t;
     if (t > s.last) s.last = t;
     if (s.interfaces.size < 16) s.interfaces.add(v.interface);
-    return closed;
+    return this.handOver();
+  }
+
+  /** What push closed, as a new array, or the shared empty one (most pushes close nothing). */
+  private handOver(): readonly SpoofFinding[] {
+    if (this.closing.length === 0) return NONE;
+    const out = this.closing;
+    this.closing = [];
+    return out;
   }
 
   flush(): SpoofFinding[] {
