@@ -169,6 +169,72 @@ export function lineEventOf(d: DecodedLine, lineLength: number): LineEvent {
 
 const PLAIN_FAILED = Symbol('not plain');
 
+/**
+ * Interface names, protocols and prefixes repeat on nearly every line: the last few are kept and a new line's value
+ * is compared with them in place, so a line allocates no string for them. A handful of slots, replaced in turn.
+ */
+const RECENT = 8;
+const recentTexts: string[] = new Array<string>(RECENT).fill('\u0000');
+let recentNext = 0;
+
+function recentText(m: string, from: number, to: number): string {
+  const len = to - from;
+  for (let k = 0; k < RECENT; k++) {
+    const t = recentTexts[k]!;
+    if (t.length === len && keyAt(m, from, t)) return t;
+  }
+  const t = ownCopy(m.slice(from, to));
+  recentTexts[recentNext] = t;
+  recentNext = (recentNext + 1) % RECENT;
+  return t;
+}
+
+const recentPrefixes: string[] = new Array<string>(RECENT).fill('\u0000');
+const recentKnown: ReturnType<typeof recognisePrefix>[] = new Array<ReturnType<typeof recognisePrefix>>(RECENT);
+let recentPrefixNext = 0;
+
+/** recognisePrefix(m.slice(0, end)), from the recent prefixes when it is one of them. */
+function prefixAt(m: string, end: number): ReturnType<typeof recognisePrefix> {
+  for (let k = 0; k < RECENT; k++) {
+    const t = recentPrefixes[k]!;
+    if (t.length === end && keyAt(m, 0, t)) return recentKnown[k]!;
+  }
+  const t = ownCopy(m.slice(0, end));
+  const known = recognisePrefix(t);
+  recentPrefixes[recentPrefixNext] = t;
+  recentKnown[recentPrefixNext] = known;
+  recentPrefixNext = (recentPrefixNext + 1) % RECENT;
+  return known;
+}
+
+/** A string of its own, not a view that keeps its line (and the read buffer around it) alive. */
+function ownCopy(s: string): string {
+  return (' ' + s).slice(1);
+}
+
+/**
+ * TCP flag lists, one frozen array per sequence of words (as the line printed them, repeats and order kept), so a
+ * TCP line allocates no array for its flags. A sequence is its words' digits (TCP_FLAG_WORDS index + 1).
+ */
+const FLAG_DIGIT = new Map(TCP_FLAG_WORDS.map((w, i) => [w, i + 1]));
+const MAX_FLAG_WORDS = 9;
+const flagLists = new Map<number, readonly string[]>();
+
+function flagList(code: number): readonly string[] {
+  if (code <= 0) return NO_FLAGS;
+  let list = flagLists.get(code);
+  if (!list) {
+    const words: string[] = [];
+    for (let c = code; c > 0; c = Math.floor(c / 10)) words.unshift(TCP_FLAG_WORDS[(c % 10) - 1]!);
+    list = Object.freeze(words);
+    // bounded: past it (only crafted logs have that many distinct sequences) each line gets its own array
+    if (flagLists.size < 4096) flagLists.set(code, list);
+  }
+  return list;
+}
+const NO_FLAGS: readonly string[] = Object.freeze([]);
+
+
 /** port() over a span of the line, without slicing it. */
 function portAt(m: string, from: number, to: number): number | undefined {
   const len = to - from;
@@ -216,7 +282,9 @@ function plainEvent(fr: Frame): LineEvent | undefined | typeof PLAIN_FAILED {
   let proto: string | undefined;
   let spt: number | undefined;
   let dpt: number | undefined;
-  let flags: string[] | undefined;
+  /** The flag words as digits (TCP_FLAG_WORDS index + 1), in order; -1 until RES opens the flags. */
+  let flagCode = -1;
+  let flagCount = 0;
   let urgp = false;
   let ipSeen = 0;
   let transportSeen = 0;
@@ -262,7 +330,7 @@ function plainEvent(fr: Frame): LineEvent | undefined | typeof PLAIN_FAILED {
       const at = layer === 'link' ? ip : layer;
       ipLayer = at;
       ipSeen |= REQUIRED_BIT.get(at)!.get('PROTO')!;
-      proto = vs >= 0 ? m.slice(vs, ve) : '';
+      proto = vs >= 0 ? recentText(m, vs, ve) : '';
       layer = transportLayer(proto, ip);
       keys = KEYS.get(layer)!;
       continue;
@@ -293,10 +361,10 @@ function plainEvent(fr: Frame): LineEvent | undefined | typeof PLAIN_FAILED {
       case Role.Other:
         break;
       case Role.In:
-        inIface = vs >= 0 ? m.slice(vs, ve) : '';
+        inIface = vs >= 0 ? recentText(m, vs, ve) : '';
         break;
       case Role.Out:
-        outIface = vs >= 0 ? m.slice(vs, ve) : '';
+        outIface = vs >= 0 ? recentText(m, vs, ve) : '';
         break;
       case Role.Src:
         src = vs >= 0 ? internAddressAt(m, vs, ve) : undefined;
@@ -313,13 +381,18 @@ function plainEvent(fr: Frame): LineEvent | undefined | typeof PLAIN_FAILED {
         dpt = vs >= 0 ? portAt(m, vs, ve) : undefined;
         break;
       case Role.Res:
-        flags = [];
+        flagCode = 0;
+        flagCount = 0;
         break;
       case Role.Urgp:
         urgp = true;
         break;
       case Role.Flag:
-        if (flags && vs < 0) flags.push(info.key);
+        if (flagCode >= 0 && vs < 0) {
+          // more words than a code can hold in a small integer: the full decode lists them
+          if (++flagCount > MAX_FLAG_WORDS) return PLAIN_FAILED;
+          flagCode = flagCode * 10 + FLAG_DIGIT.get(info.key)!;
+        }
         break;
       case Role.Leave:
         return PLAIN_FAILED;
@@ -329,7 +402,7 @@ function plainEvent(fr: Frame): LineEvent | undefined | typeof PLAIN_FAILED {
   if (ipLayer && ipSeen !== REQUIRED_ALL.get(ipLayer)) truncated = true;
   else if (transport && REQUIRED_ALL.has(transport) && transportSeen !== REQUIRED_ALL.get(transport)) truncated = true;
   else if (!transport && proto !== undefined && HEADERED.has(proto)) truncated = true;
-  const known = recognisePrefix(m.slice(0, inAt));
+  const known = prefixAt(m, inAt);
   const messageEnd = off + n;
   return {
     event: {
@@ -340,7 +413,7 @@ function plainEvent(fr: Frame): LineEvent | undefined | typeof PLAIN_FAILED {
       proto,
       spt,
       dpt,
-      tcpFlags: transport === 'tcp' && urgp ? (flags ?? []) : undefined,
+      tcpFlags: transport === 'tcp' && urgp ? flagList(flagCode) : undefined,
       prefixAction: known.action,
     },
     truncated,
