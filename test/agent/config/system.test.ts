@@ -70,6 +70,7 @@ describe('config/system: parsing iproute2 JSON', () => {
   });
 
   it('takes device routes, IPv6 next hops of IPv4 routes, empty output and odd entries in its stride', () => {
+    assert.deepEqual(parseDefaultRoutes('[{"dst":"default","dev":"wg0","table":"51820","flags":[]},{"dst":"default","dev":"eth0","table":"main","flags":[]}]', 6), [{ family: 6, dev: 'eth0' }]);
     assert.deepEqual(parseDefaultRoutes('[{"dst":"default","dev":"ppp0","scope":"link","flags":[]}]', 4), [{ family: 4, dev: 'ppp0' }]);
     assert.deepEqual(parseDefaultRoutes('[{"dst":"default","via":{"family":"inet6","host":"fe80::1"},"dev":"eth0","flags":[]}]', 4), [
       { family: 4, dev: 'eth0', gateway: 'fe80::1' },
@@ -159,6 +160,9 @@ describe('config/system: a real network namespace', function () {
     ip('-n', A, 'route', 'add', 'default', 'nexthop', 'via', '198.51.100.1', 'dev', 'wan0', 'nexthop', 'via', '192.0.2.1', 'dev', 'wan1');
     ip('-n', A, '-6', 'route', 'add', 'default', 'via', 'fe80::1', 'dev', 'wan0');
     ip('-n', A, '-6', 'route', 'add', 'unreachable', 'default', 'metric', '4000');
+    // policy routing's defaults (wg-quick's table 51820): not the main table's, so no WAN and no gateway
+    ip('-n', A, 'route', 'add', 'default', 'dev', 'lan0', 'table', '51820');
+    ip('-n', A, '-6', 'route', 'add', 'default', 'via', 'fe80::9', 'dev', 'lan0', 'table', '51820');
   });
 
   after(() => {
@@ -167,6 +171,22 @@ describe('config/system: a real network namespace', function () {
 
   it('reads default routes, addresses and gateways with the real ip', async () => {
     assertLabFacts(await readSystemFacts(spawnRunner({ netns: A, timeoutMs: 5000 })));
+  });
+
+  it('asks in one ip batch, and reads the same as the three commands one by one', async () => {
+    const calls: string[] = [];
+    const real = spawnRunner({ netns: A });
+    const counting: Runner = (command, args, input) => {
+      calls.push([command, ...args].join(' '));
+      return real(command, args, input);
+    };
+    const batch = await readSystemFacts(counting);
+    assert.deepEqual(calls, ['ip -j -b -']);
+    // an ip whose batch fails (or prints nothing for an empty answer) is asked command by command
+    const oneByOne = await readSystemFacts((command, args, input) => (args.includes('-b') ? Promise.reject(new Error('no batch')) : real(command, args, input)));
+    assert.deepEqual(batch, oneByOne);
+    const short = await readSystemFacts((command, args, input) => (args.includes('-b') ? Promise.resolve({ stdout: '[]\n[]', stderr: '' }) : real(command, args, input)));
+    assert.deepEqual(short, oneByOne);
   });
 
   it('matches the captured fixtures (but for the random MAC-derived link-local addresses)', async () => {

@@ -9,6 +9,10 @@ import { formatBytes, maskBytes, parseCidr } from './values.js';
  * carrying default routes), the host's own addresses and networks, its gateways. All read from iproute2's JSON
  * output (`ip -j`), through a `Runner` so tests run the real `ip` inside a namespace they made, or feed captured
  * output. Nothing here changes anything.
+ *
+ * Not /proc: /proc/net/route shows only the first next hop of a multipath route, /proc/net/ipv6_route mixes every
+ * routing table (wg-quick's `default dev wg0 table 51820` would look like a WAN), and no file gives an IPv4
+ * address's peer or broadcast. What it costs is the processes, so one `ip -b` asks all three questions.
  */
 
 export interface DefaultRoute {
@@ -51,6 +55,8 @@ interface IpRouteJson {
   via?: { family?: unknown; host?: unknown };
   dev?: unknown;
   metric?: unknown;
+  /** Printed only for a table other than main. */
+  table?: unknown;
   nexthops?: IpRouteJson[];
 }
 
@@ -93,6 +99,8 @@ export function parseDefaultRoutes(text: string, family: 4 | 6): DefaultRoute[] 
   for (const item of parseJsonArray(text, `ip -${family} route`)) {
     if (typeof item !== 'object' || item === null) continue;
     const r = item as IpRouteJson;
+    // the main table's only (`table all` lists policy routing's too, with their table named)
+    if (r.table !== undefined && r.table !== 'main') continue;
     if (r.dst !== undefined && r.dst !== 'default' && r.dst !== '0.0.0.0/0' && r.dst !== '::/0') continue;
     if (r.type !== undefined && r.type !== 'unicast') continue;
     const metric = typeof r.metric === 'number' ? r.metric : undefined;
@@ -189,10 +197,31 @@ export interface ReadFactsOptions {
 }
 
 /**
- * Runs the three `ip` commands (argument arrays, no shell) and parses them. A failing command becomes a problem
- * sentence, not an exception: a run can go on without a default route, and the loader says what it assumed.
+ * The three questions as one `ip -j -b -` (a batch has no per-line -4/-6, so IPv6's defaults are asked as `table
+ * all ::/0` and the other tables' dropped). Its answer is one JSON list per line; undefined when it is anything
+ * else (an iproute2 that prints nothing for an empty answer, a failure): readSystemFacts then asks one by one.
+ */
+export const FACTS_BATCH = 'route show default\nroute show table all ::/0\naddr show\n';
+
+async function batchFacts(run: Runner): Promise<SystemFacts | undefined> {
+  try {
+    const lines = (await run('ip', ['-j', '-b', '-'], FACTS_BATCH)).stdout.split('\n').filter((l) => l.trim() !== '');
+    if (lines.length !== 3) return undefined;
+    const routes = [...parseDefaultRoutes(lines[0]!, 4), ...parseDefaultRoutes(lines[1]!, 6)];
+    return { routes, addresses: parseAddresses(lines[2]!), interfaces: parseInterfaceNames(lines[2]!), problems: [] };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Asks `ip` (argument arrays, no shell) in one batch, or else in three commands, and parses the answers. A failing
+ * command becomes a problem sentence, not an exception: a run can go on without a default route, and the loader
+ * says what it assumed.
  */
 export async function readSystemFacts(run: Runner = spawnRunner({ timeoutMs: 5000 }), options: ReadFactsOptions = {}): Promise<SystemFacts> {
+  const batch = await batchFacts(run);
+  if (batch) return batch;
   const problems: string[] = [];
   // the three commands are independent: run them together (each is a fork+exec, a few ms to tens of ms)
   const routeArgs = ([4, 6] as const).map((family) => [`-${family}`, '-j', 'route', 'show', 'default']);
