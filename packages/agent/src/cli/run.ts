@@ -8,7 +8,6 @@ import { ProgressBar } from './progress.js';
 import { UsageError } from './errors.js';
 import type { Io } from './main.js';
 import { parseOptions } from './options.js';
-import { fleetLink, reportFleet } from './fleet-setup.js';
 
 /** `portcullis run`: one pass of the agent (see runOnce). Silent on success unless --verbose or on a terminal. */
 export async function runCommand(argv: string[], io: Io): Promise<number> {
@@ -19,7 +18,9 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
   const started = Date.now();
   const bar = isTerminal(io.stderr) ? new ProgressBar(io.stderr) : undefined;
   let summary: RunSummary;
-  const fleet = fleetLink(setup, io);
+  // the fleet's code (and node:tls with it) loads only when the config shares bans
+  const fleetSetup = cfg.share ? await import('./fleet-setup.js') : undefined;
+  const fleet = fleetSetup?.fleetLink(setup, io);
   try {
     summary = await runOnce({
       ...stateDeps(setup),
@@ -42,7 +43,7 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
   bar?.end();
   if (values.metrics) await writeMetricsFile(values.metrics, runSamples(summary, started));
   report(summary, say, values.verbose === true);
-  return reportFleet(summary.fleet, setup, values.verbose === true);
+  return fleetSetup ? fleetSetup.reportFleet(summary.fleet, setup, values.verbose === true) : 0;
 }
 
 function report(s: RunSummary, say: (line: string) => void, verbose: boolean): void {

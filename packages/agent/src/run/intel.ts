@@ -9,7 +9,7 @@ import type { Decision } from '@portcullis/core';
 import type { Backend, Ban } from '../backends/backend.js';
 import type { AgentConfig } from '../config/load.js';
 import { ownAddresses } from '../config/system.js';
-import { abuseIpdbAfterBans, type IntelDeps, type IntelResult } from '../abuseipdb/enrich.js';
+import type { IntelDeps, IntelResult } from '../abuseipdb/enrich.js';
 import { resolveKey } from '../abuseipdb/key.js';
 import { refreshLists, type ListOutcome, type ListsDeps } from '../lists/refresh.js';
 import type { BanRecord } from '../state/store.js';
@@ -47,6 +47,8 @@ export async function afterBans(deps: AfterBansDeps, input: AfterBansInput, bans
   let lists: ListOutcome[] | undefined;
   if (deps.abuseipdb) {
     try {
+      // loaded only when configured: most runs have AbuseIPDB off
+      const { abuseIpdbAfterBans } = await import('../abuseipdb/enrich.js');
       abuseipdb = await abuseIpdbAfterBans(deps.abuseipdb, input);
       notes.push(...abuseipdb.notes);
       for (const [address, ms] of abuseipdb.lengthened) {

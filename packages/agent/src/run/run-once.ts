@@ -1,10 +1,8 @@
 import {
   Allowlist,
   decide,
-  decodeLine,
   Detector,
   parseAddress,
-  toDetectEvent,
   type BanPolicy,
   type DetectConfig,
   type DetectStats,
@@ -20,7 +18,8 @@ import type { FileCursor, JournalCursor } from '../sources/cursor.js';
 import { readNew } from '../sources/file-cursor.js';
 import type { JournalOptions } from '../sources/journald.js';
 import { afterBans, type AfterBansDeps, type AfterBansSummary } from './intel.js';
-import { banItems, type FleetLink, type FleetReport } from '../share/fleet.js';
+import type { FleetLink, FleetReport } from '../share/fleet.js';
+import type { Tail } from './line-feed.js';
 
 export interface RunDeps extends StateDeps {
   /** Log files by path, or `journald`. */
@@ -92,15 +91,14 @@ export async function runOnce(deps: RunDeps): Promise<RunSummary> {
     let lines = 0;
     let firewallLines = 0;
     const now = deps.now();
-    const feed = (text: string): boolean => {
-      const d = decodeLine(text, { now });
-      if (!d) return false;
-      const e = toDetectEvent(d);
-      for (const f of detector.push(e)) findings.push(f);
-      if (e.src !== undefined) tail.push({ text, src: e.src, time: e.time });
-      return true;
-    };
-    for (const text of state.carry) feed(text);
+    // the decoder loads with the first line to read (line-feed.ts says why)
+    let feed: ((text: string) => boolean) | undefined;
+    const feeder = async (): Promise<(text: string) => boolean> =>
+      (feed ??= (await import('./line-feed.js')).lineFeeder(detector, now, findings, tail));
+    if (state.carry.length) {
+      const f = await feeder();
+      for (const text of state.carry) f(text);
+    }
     const carried = tail.length;
     for (const source of deps.sources) {
       // journald's reader (and execa, which starts journalctl) loads only when a source is the journal
@@ -111,7 +109,7 @@ export async function runOnce(deps: RunDeps): Promise<RunSummary> {
       let n = 0;
       for await (const line of reader) {
         lines++;
-        if (feed(line.text)) firewallLines++;
+        if ((feed ?? (await feeder()))(line.text)) firewallLines++;
         if (deps.progress && ++n % 4096 === 0 && 'offset' in line) deps.progress(source, line.source, line.offset);
       }
       for (const n of 'notes' in reader ? reader.notes : []) notes.push(`${source}: ${n}`);
@@ -151,8 +149,12 @@ export async function runOnce(deps: RunDeps): Promise<RunSummary> {
     if (intel) notes.push(...intel.notes);
     fleet?.commit(state);
     // after the batch, into the outbox saved with this state; sent now if Redis answers, else by a later command
-    const ends = new Map(state.bans.filter((b) => b.kind === 'block').map((b) => [b.address, b.until]));
-    await deps.fleet?.publish(state, banItems(fresh, now, ends), now);
+    if (deps.fleet) {
+      const ends = new Map(state.bans.filter((b) => b.kind === 'block').map((b) => [b.address, b.until]));
+      // loaded only with a fleet, like the link itself (cli/run.ts)
+      const { banItems } = await import('../share/fleet.js');
+      await deps.fleet.publish(state, banItems(fresh, now, ends), now);
+    }
     state.lastRun = { at: deps.now(), lines, firewallLines, findings: findings.length, applied: applied.length };
     return {
       lines,
@@ -173,12 +175,6 @@ export async function runOnce(deps: RunDeps): Promise<RunSummary> {
       ...(deps.fleet && { fleet: deps.fleet.report }),
     };
   });
-}
-
-interface Tail {
-  readonly text: string;
-  readonly src: string;
-  readonly time?: number;
 }
 
 /**
