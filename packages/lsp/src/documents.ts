@@ -39,7 +39,8 @@ const NEWLINE = /\r\n|\r|\n/;
 
 /** Lines as editors count them (LF, CRLF, CR), which is also how LSP positions count. */
 export function splitLines(text: string): string[] {
-  return text.split(NEWLINE);
+  // a log without a CR (nearly all) splits on a plain string, several times faster than the regex on 24 MB
+  return text.includes('\r') ? text.split(NEWLINE) : text.split('\n');
 }
 
 /** How many leading lines are tried when a plaintext or `log` document is sniffed for firewall lines. */
