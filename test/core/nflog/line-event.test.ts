@@ -75,12 +75,27 @@ describe('core nflog: readLineEvent (the plain-line walk) agrees with decodeLine
     compare(readFileSync(join(ROOT, 'test', 'fixtures', 'kernel-lines', 'dmesg.log'), 'utf8').split('\n'), 'dmesg.log');
   });
 
+  it('reads IPv4 and TCP options in hex itself, as the full decode does', () => {
+    const base = 'Mar 21 16:03:32 refirio kernel: [IPTABLES REJECT]: IN=eth0 OUT= MAC=52:54:0d:00:23:10:00:24:38:2d:06:00:08:00 SRC=89.248.166.153 DST=153.121.33.84 LEN=40 TOS=0x00 PREC=0x00 TTL=19 ID=26437 PROTO=TCP SPT=3389 DPT=3389 WINDOW=50723 RES=0x00 SYN URGP=50723';
+    for (const line of [
+      base + ' OPT (020405B40402080A)',
+      base + ' OPT (020405B4) ',
+      base.replace('ID=26437 ', 'ID=26437 OPT (94040000) '),
+      'Mar 21 16:03:32 gw kernel: [UFW BLOCK] IN=eth0 OUT= MAC=01:00:5e:00:00:01:00:11:22:33:44:55:08:00 SRC=192.0.2.1 DST=224.0.0.1 LEN=32 TOS=0x00 PREC=0xC0 TTL=1 ID=0 DF OPT (94040000) PROTO=2',
+    ]) {
+      const plain = readPlainLineEvent(line);
+      assert.ok(plain, line);
+      assert.deepEqual(plain, lineEventOf(decodeLine(line)!, line.length), line);
+    }
+  });
+
   it('leaves odd shapes to the full decode', () => {
     const base = 'Mar 21 16:03:32 refirio kernel: [IPTABLES REJECT]: IN=eth0 OUT= MAC=52:54:0d:00:23:10:00:24:38:2d:06:00:08:00 SRC=89.248.166.153 DST=153.121.33.84 LEN=40 TOS=0x00 PREC=0x00 TTL=19 ID=26437 PROTO=TCP SPT=3389 DPT=3389 WINDOW=50723 RES=0x00 SYN URGP=50723';
     assert.ok(readPlainLineEvent(base), 'the memo line is plain');
     for (const odd of [
       base.replace('TTL=19', 'TTL=19 DF FRAG:185'),
-      base + ' OPT (020405B4)',
+      base + ' OPT (020405B4',
+      base.replace('PROTO=TCP', 'OPT ( IPV6-HOP ) PROTO=TCP'),
       base.replace('PROTO=TCP SPT=3389 DPT=3389 WINDOW=50723 RES=0x00 SYN URGP=50723', 'PROTO=ICMP TYPE=3 CODE=3 [SRC=153.121.33.84 DST=89.248.166.153 LEN=40 TOS=0x00 PREC=0x00 TTL=64 ID=1 PROTO=UDP SPT=53 DPT=3389 LEN=20 ]'),
       base.replace('DPT=3389 WINDOW=50723 RES=0x00 SYN URGP=50723', 'DPT=3389 INCOMPLETE [8 bytes]'),
       base + ' DESCR="a rule"',

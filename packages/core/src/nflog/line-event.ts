@@ -15,7 +15,7 @@ import type { DecodedLine, DecodeOptions } from './types.js';
  * lie), read in one walk over the characters without a Token per field. Scanning a log reads every line but looks
  * at few of them closely; the objects `decodeLine` makes for each field were most of the cost and most of the
  * garbage. Only the plain shape the kernel prints for nearly every line is read here (one packet, no embedded
- * ICMP packet, no options, no quoted values, no cut front); anything else goes to `decodeLine`, and a test holds
+ * ICMP packet, no IPv6 extension headers, no quoted values, no cut front); anything else goes to `decodeLine`, and a test holds
  * the two to the same answer on every line of the corpora and of the generated logs.
  */
 export interface LineEvent {
@@ -124,6 +124,8 @@ for (const layer of ['link', 'ipv4', 'ipv6', 'tcp', 'udp', 'icmp', 'icmpv6', 'ip
 const HASH_SRC = hashKey('SRC');
 const HASH_ARP = hashKey('ARP');
 const HASH_PROTO = hashKey('PROTO');
+const HASH_OPT = hashKey('OPT');
+const LPAREN = 0x28;
 
 export function readLineEvent(line: string, options?: DecodeOptions): LineEvent | undefined {
   if (line.length > MAX_LINE) return undefined;
@@ -319,6 +321,16 @@ function plainEvent(fr: Frame): LineEvent | undefined | typeof PLAIN_FAILED {
       i = sp < 0 ? n : sp;
       ve = i;
     } else if (c !== SPACE && c !== TAB) return PLAIN_FAILED; // FRAG:n, ID:x, words with trailing bytes
+    else if (h === HASH_OPT && ke - ks === 3 && m.charCodeAt(i + 1) === LPAREN && keyAt(m, ks, 'OPT')) {
+      // IPv4 or TCP options in hex, `OPT (0204...)`, which --log-tcp-options adds to most lines of some hosts;
+      // IPv6's `OPT ( ... )` holds more fields, and an unclosed group is a cut line: both for the full decode
+      if (m.charCodeAt(i + 2) === SPACE) return PLAIN_FAILED;
+      const close = m.indexOf(')', i + 2);
+      if (close < 0) return PLAIN_FAILED;
+      vs = i + 2;
+      ve = close;
+      i = close + 1;
+    }
 
     if (h === HASH_SRC && ke - ks === 3 && keyAt(m, ks, 'SRC') && (layer === 'link' || layer === 'ipv4' || layer === 'ipv6') && vs >= 0) {
       const colon = m.indexOf(':', vs);
