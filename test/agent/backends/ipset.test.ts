@@ -56,6 +56,40 @@ describe('agent backend: ipset (real kernel in a namespace; root)', function () 
         '-A INPUT -m set --match-set portcullis_block4 src -j LOG --log-prefix "banned: "',
       ]);
     });
+
+    it("right after ensure, list() reads only the sets ensure's headers showed with entries, and the lists take those headers", async () => {
+      const real = spawnRunner({ netns: ns });
+      const calls: string[] = [];
+      const runner: Runner = (command, args, input) => {
+        calls.push([command, ...args].join(' '));
+        return real(command, args, input);
+      };
+      const b = new IpsetBackend({ runner, chains: ['INPUT'] });
+      await b.ensure({ wan: ['eth0'] });
+      const ipsetCalls = (): string[] => calls.filter((c) => c.startsWith('ipset '));
+      calls.length = 0;
+      await b.ensure({ wan: ['eth0'] });
+      assert.deepEqual(await b.list(), []);
+      assert.deepEqual(await b.blocklists.list(), []);
+      assert.deepEqual(ipsetCalls(), ['ipset list -t'], 'all four sets empty: nothing more to ask');
+      await b.apply([{ address: '198.51.100.8', family: 4, kind: 'block', seconds: 60 }]);
+      calls.length = 0;
+      await b.ensure({ wan: ['eth0'] });
+      assert.deepEqual((await b.list()).map((e) => e.address), ['198.51.100.8']);
+      assert.deepEqual(ipsetCalls(), ['ipset list -t', 'ipset list -o save portcullis_block4']);
+      // used once: the next list() asks for every set again
+      calls.length = 0;
+      await b.list();
+      assert.equal(ipsetCalls().length, 4);
+      // a write drops the reading: after apply, list() sees the new entry
+      await b.ensure({ wan: ['eth0'] });
+      await b.apply([{ address: '2001:db8::8', family: 6, kind: 'block', seconds: 60 }]);
+      assert.deepEqual((await b.list()).map((e) => e.address).sort(), ['198.51.100.8', '2001:db8::8']);
+      await b.remove([
+        { address: '198.51.100.8', family: 4, kind: 'block' },
+        { address: '2001:db8::8', family: 6, kind: 'block' },
+      ]);
+    });
   });
 
   describe('without the kernel', () => {

@@ -21,6 +21,10 @@ export interface IpsetListOptions {
   readonly ipsetCmd?: string;
   readonly iptablesCmd?: Record<4 | 6, string>;
   readonly restoreCmd?: Record<4 | 6, string>;
+  /** `ipset list -t` as the backend's ensure() just read it, when still good for one look (ipset.ts). */
+  readonly known?: () => string | undefined;
+  /** Called before each write of ours, so the backend drops a reading that no longer holds. */
+  readonly changed?: () => void;
 }
 
 const NAME = 'ipset';
@@ -46,7 +50,7 @@ export class IpsetBlocklists implements BlocklistOps {
     const name = checkListName(NAME, list.name);
     const seconds = checkSeconds(NAME, `list ${name}`, list.seconds);
     const entries = checkListEntries(NAME, list);
-    const present = await this.headers();
+    const present = await this.headers(false);
     const lines: string[] = [];
     for (const family of [4, 6] as const) {
       const set = IpsetBlocklists.setName(name, family);
@@ -64,12 +68,13 @@ export class IpsetBlocklists implements BlocklistOps {
       for (const c of cidrs) lines.push(`add ${tmp} ${c}`);
       lines.push(`swap ${tmp} ${set}`, `destroy ${tmp}`);
     }
+    this.options.changed?.();
     await runTool(this.options.runner, { command: this.ipset, args: ['restore', '-exist'], input: `${lines.join('\n')}\n` });
   }
 
   async hook(names: readonly string[]): Promise<void> {
     const wanted = new Set(names.map((n) => checkListName(NAME, n)));
-    const present = await this.headers();
+    const present = await this.headers(false);
     for (const family of [4, 6] as const) {
       const listing = await runTool(this.options.runner, { command: this.rules[family], args: ['-w', '-S'] });
       const ours = listing
@@ -86,6 +91,7 @@ export class IpsetBlocklists implements BlocklistOps {
         }
       }
       if (deletes.length || inserts.length) {
+        this.options.changed?.();
         await runTool(this.options.runner, {
           command: this.restore[family],
           args: ['-w', '--noflush'],
@@ -98,21 +104,27 @@ export class IpsetBlocklists implements BlocklistOps {
       const m = OURS.exec(s.replace(/_new$/, ''));
       return m !== null && (!wanted.has(m[1]!) || s.endsWith('_new'));
     });
-    if (stale.length) await runTool(this.options.runner, { command: this.ipset, args: ['restore'], input: `${stale.map((s) => `destroy ${s}`).join('\n')}\n` });
+    if (stale.length) {
+      this.options.changed?.();
+      await runTool(this.options.runner, { command: this.ipset, args: ['restore'], input: `${stale.map((s) => `destroy ${s}`).join('\n')}\n` });
+    }
   }
 
   async list(): Promise<BlocklistInfo[]> {
     const out: BlocklistInfo[] = [];
-    for (const [set, h] of await this.headers()) {
+    for (const [set, h] of await this.headers(true)) {
       const m = OURS.exec(set);
       if (m) out.push({ name: m[1]!, family: Number(m[2]) as 4 | 6, entries: h.entries });
     }
     return out;
   }
 
-  /** `ipset list -t`: our sets by name, with type and entry count. */
-  private async headers(): Promise<Map<string, { type: string; entries: number }>> {
-    const text = await runTool(this.options.runner, { command: this.ipset, args: ['list', '-t'] });
+  /**
+   * `ipset list -t`: our sets by name, with type and entry count. A look (`mayReuse`) may take the backend's ensure()
+   * reading of it; what decides a write reads afresh.
+   */
+  private async headers(mayReuse: boolean): Promise<Map<string, { type: string; entries: number }>> {
+    const text = (mayReuse ? this.options.known?.() : undefined) ?? (await runTool(this.options.runner, { command: this.ipset, args: ['list', '-t'] }));
     const sets = new Map<string, { type: string; entries: number }>();
     let name: string | undefined;
     for (const line of text.split('\n')) {

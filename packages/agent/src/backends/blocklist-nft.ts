@@ -85,7 +85,7 @@ export class NftBlocklists implements BlocklistOps {
   async hook(names: readonly string[]): Promise<void> {
     const wanted = names.map((n) => checkListName(NAME, n));
     const t = `inet ${this.options.table}`;
-    const present = await this.sets();
+    const present = await this.sets(false);
     const lines = [`add table ${t}`];
     for (const n of wanted) for (const f of [4, 6] as const) lines.push(this.setLine(NftBlocklists.setName(n, f), f));
     for (const hook of ['input', 'forward'] as const) {
@@ -109,7 +109,7 @@ export class NftBlocklists implements BlocklistOps {
 
   async list(): Promise<BlocklistInfo[]> {
     const out: BlocklistInfo[] = [];
-    for (const s of await this.sets()) {
+    for (const s of await this.sets(true)) {
       const m = OURS.exec(s);
       if (m) out.push({ name: m[1]!, family: Number(m[2]) as 4 | 6 });
     }
@@ -119,10 +119,11 @@ export class NftBlocklists implements BlocklistOps {
   /**
    * Our table's set names: `list sets table` with `-t` (no elements). Listing the table instead makes nft 1.0.6
    * fetch every element even with -t: 1.8 s for a 100,000-entry set against 45 ms. When the backend's ensure() has
-   * just listed the table (it does each run), its answer is used instead of a second `nft`.
+   * just listed the table (it does each run), a look (`mayReuse`) takes its answer instead of a second `nft`; what
+   * decides a write reads afresh.
    */
-  private async sets(): Promise<string[]> {
-    const known = this.options.known?.();
+  private async sets(mayReuse: boolean): Promise<string[]> {
+    const known = mayReuse ? this.options.known?.() : undefined;
     if (known) return this.ourSetNames(known);
     const call: ToolCall = { command: this.nft, args: ['-t', '-j', 'list', 'sets', 'table', 'inet', this.options.table] };
     let text: string;

@@ -15,6 +15,9 @@
  *   and inserts of missing ones in one go). Sets are created before any rule refers to them.
  * - ensure() compares our hooks (rules matching one of our sets) with the wanted ones from `iptables -S`, so a second
  *   ensure changes nothing, a changed WAN list replaces the old spoof hooks, and duplicates are removed.
+ * - ensure()'s `ipset list -t` (every set's header, with its number of entries) also answers the run's next
+ *   questions once (see SetsSnapshot): list() skips the sets it showed empty, and the blocklists take their headers
+ *   from it, instead of up to five more processes on a run with nothing new.
  */
 import { parseAddress } from '@portcullis/core';
 import {
@@ -77,6 +80,31 @@ interface SetInfo {
   readonly family: AddressFamily;
 }
 
+interface SetHeader {
+  readonly type: string;
+  readonly header: string;
+  /** `Number of entries`, when this ipset prints it. */
+  entries?: number;
+}
+
+/**
+ * How long ensure()'s `ipset list -t` may stand in for a fresh one: a run asks within milliseconds; a long-lived
+ * process (`follow`) must not be answered from a reading taken long before.
+ */
+const SNAPSHOT_MS = 5000;
+
+/**
+ * ensure()'s `ipset list -t`, kept for list() (which sets hold entries) and the blocklists (their sets' headers),
+ * once each. apply() and remove() drop it (the counts change); so do the blocklists' own writes.
+ */
+interface SetsSnapshot {
+  readonly text: string;
+  readonly headers: ReadonlyMap<string, SetHeader>;
+  readonly at: number;
+  entriesUsed: boolean;
+  setsUsed: boolean;
+}
+
 export class IpsetBackend implements Backend {
   readonly name = NAME;
   readonly sets: SetNames;
@@ -87,6 +115,7 @@ export class IpsetBackend implements Backend {
   private readonly cmd: { ipset: string; rules: Record<AddressFamily, string>; restore: Record<AddressFamily, string> };
   private readonly byName: Map<string, SetInfo>;
   readonly blocklists: IpsetBlocklists;
+  private snapshot?: SetsSnapshot;
 
   constructor(options: IpsetOptions) {
     this.run = options.runner;
@@ -116,7 +145,17 @@ export class IpsetBackend implements Backend {
         return [name, { name, kind, family }];
       })),
     );
-    this.blocklists = new IpsetBlocklists({ runner: this.run, chains: this.chains, ipsetCmd: this.cmd.ipset, iptablesCmd: this.cmd.rules, restoreCmd: this.cmd.restore });
+    this.blocklists = new IpsetBlocklists({
+      runner: this.run,
+      chains: this.chains,
+      ipsetCmd: this.cmd.ipset,
+      iptablesCmd: this.cmd.rules,
+      restoreCmd: this.cmd.restore,
+      known: () => this.fromSnapshot('setsUsed')?.text,
+      changed: () => {
+        this.snapshot = undefined;
+      },
+    });
   }
 
   setName(kind: BanKind, family: AddressFamily): string {
@@ -170,6 +209,7 @@ export class IpsetBackend implements Backend {
     // Validate the whole batch before building any text: one bad entry refuses all of it.
     const checked = bans.map((b) => checkBan(NAME, b));
     if (!checked.length) return;
+    this.snapshot = undefined;
     const lines = checked.map((b) => `add ${this.setName(b.kind, b.family)} ${b.address} timeout ${b.seconds}`);
     await this.tool({ command: this.cmd.ipset, args: ['restore', '-exist'], input: `${lines.join('\n')}\n` });
   }
@@ -177,15 +217,21 @@ export class IpsetBackend implements Backend {
   async remove(keys: readonly BanKey[]): Promise<void> {
     const checked = keys.map((k) => checkKey(NAME, k));
     if (!checked.length) return;
+    this.snapshot = undefined;
     const lines = checked.map((k) => `del ${this.setName(k.kind, k.family)} ${k.address}`);
     // -exist: deleting an entry that is not there (expired meanwhile) is no error.
     await this.tool({ command: this.cmd.ipset, args: ['restore', '-exist'], input: `${lines.join('\n')}\n` });
   }
 
-  /** `ipset list -o save SET` per set (four small calls side by side, rather than saving every set of the host). */
+  /**
+   * `ipset list -o save SET` per set (small calls side by side, rather than saving every set of the host); right
+   * after ensure(), only for the sets whose header showed entries.
+   */
   async list(): Promise<KernelEntry[]> {
+    const known = this.fromSnapshot('entriesUsed')?.headers;
+    const sets = [...this.byName.values()].filter((set) => known?.get(set.name)?.entries !== 0);
     const outputs = await Promise.all(
-      [...this.byName.values()].map(async (set) => ({ set, out: await this.tool({ command: this.cmd.ipset, args: ['list', '-o', 'save', set.name] }) })),
+      sets.map(async (set) => ({ set, out: await this.tool({ command: this.cmd.ipset, args: ['list', '-o', 'save', set.name] }) })),
     );
     const entries: KernelEntry[] = [];
     for (const { set, out } of outputs) entries.push(...parseSave(set, out, `${this.cmd.ipset} list -o save ${set.name}`));
@@ -198,8 +244,11 @@ export class IpsetBackend implements Backend {
    * Missing sets are created; present ones must be what we would have made (hash:ip, the family, a timeout),
    * otherwise our timed entries could not go in and we say so rather than destroy somebody's set.
    */
-  private async ensureSets(): Promise<Map<string, { type: string; header: string }>> {
-    const headers = parseHeaders(await this.tool({ command: this.cmd.ipset, args: ['list', '-t'] }));
+  private async ensureSets(): Promise<Map<string, SetHeader>> {
+    const text = await this.tool({ command: this.cmd.ipset, args: ['list', '-t'] });
+    const headers = parseHeaders(text);
+    // what ensure writes next (sets created, guard sets refilled, hooks) changes no count of a ban or list set
+    this.snapshot = { text, headers, at: Date.now(), entriesUsed: false, setsUsed: false };
     const create: string[] = [];
     for (const set of this.byName.values()) {
       const have = headers.get(set.name);
@@ -269,6 +318,14 @@ export class IpsetBackend implements Backend {
   private tool(call: ToolCall): Promise<string> {
     return runTool(this.run, call);
   }
+
+  /** ensure()'s reading, for one use by `use` (see SetsSnapshot). */
+  private fromSnapshot(use: 'entriesUsed' | 'setsUsed'): SetsSnapshot | undefined {
+    const s = this.snapshot;
+    if (!s || s[use] || Date.now() - s.at > SNAPSHOT_MS) return undefined;
+    s[use] = true;
+    return s;
+  }
 }
 
 function escape(name: string): string {
@@ -276,20 +333,23 @@ function escape(name: string): string {
 }
 
 /** `ipset list -t` (all sets, headers only): name → type and header line. */
-function parseHeaders(text: string): Map<string, { type: string; header: string }> {
-  const sets = new Map<string, { type: string; header: string }>();
+function parseHeaders(text: string): Map<string, SetHeader> {
+  const sets = new Map<string, SetHeader>();
   let name: string | undefined;
   let type = '';
   for (const line of text.split('\n')) {
-    const m = /^(Name|Type|Header): ?(.*)$/.exec(line);
+    const m = /^(Name|Type|Header|Number of entries): ?(.*)$/.exec(line);
     if (!m) continue;
     if (m[1] === 'Name') {
       name = m[2].trim();
       type = '';
     } else if (m[1] === 'Type') {
       type = m[2].trim();
-    } else if (name) {
-      sets.set(name, { type, header: m[2].trim() });
+    } else if (m[1] === 'Header') {
+      if (name) sets.set(name, { type, header: m[2].trim() });
+    } else if (name && /^\d+$/.test(m[2].trim())) {
+      const set = sets.get(name);
+      if (set) set.entries = Number(m[2]);
     }
   }
   return sets;
