@@ -3,6 +3,7 @@
  * backend it names (or the dry-run one), and where messages go.
  */
 import { loadConfig, type AgentConfig } from '../config/load.js';
+import { readSystemFacts } from '../config/system.js';
 import { spoofGuard } from '@portcullis/core';
 import type { Backend, EnsureOptions, KernelEntry } from '../backends/backend.js';
 import { spawnRunner } from '../backends/runner.js';
@@ -37,7 +38,10 @@ export async function setUp(
   io: Io,
   options: { dryRunOut?: TextSink } = {},
 ): Promise<AgentSetup> {
-  const cfg = await loadConfig(values.config, { env: io.env });
+  // the machine's facts (an `ip` process) are asked first, so that process runs while the config is read and parsed
+  const facts = readSystemFacts();
+  facts.catch(() => undefined); // a config that fails first must not leave its rejection unhandled
+  const cfg = await loadConfig(values.config, { env: io.env, system: () => facts });
   const dryRun = values['dry-run'] === true || cfg.backend.type === 'dry-run';
   const now = (): number => io.now ?? Date.now();
   const talk = values.verbose === true || isTerminal(io.stdout);
