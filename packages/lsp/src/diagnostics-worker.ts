@@ -10,8 +10,7 @@ import type { Lang } from '@portcullis/core';
 import { logDiagnostics } from './diagnostics.js';
 import { CachedDocument } from './documents.js';
 import { countReport, type ReportCounts } from './report.js';
-import { DEFAULT_SETTINGS, type ServerSettings } from './settings.js';
-import { warmUpLog } from './warm-up.js';
+import type { ServerSettings } from './settings.js';
 
 export type ToWorker =
   | { type: 'open'; uri: string; languageId: string; version: number; text: string; now: number }
@@ -32,11 +31,7 @@ const docs = new Map<string, CachedDocument>();
 const current = new Map<string, number>();
 let changes = 0;
 
-/** Set by the first message from the server: the warm-up gives way to real work at its next slice. */
-let called = false;
-
 port.on('message', (m: ToWorker) => {
-  called = true;
   switch (m.type) {
     case 'open':
       docs.set(m.uri, new CachedDocument(m.uri, m.languageId, m.version, m.text, m.now));
@@ -86,14 +81,3 @@ function report(m: Extract<ToWorker, { type: 'report' }>): void {
   }
 }
 
-/** One pass over a made-up log while the thread waits for its first document (see warm-up.ts). */
-async function warmUp(): Promise<void> {
-  const doc = new CachedDocument('portcullis:warm-up', 'netfilter-log', 0, warmUpLog(), Date.now());
-  try {
-    await logDiagnostics(doc, { lang: 'en', settings: DEFAULT_SETTINGS, isStale: () => called }, () => undefined);
-  } catch {
-    // only compiles code: a failure here would show in the real passes, which report their errors
-  }
-}
-
-void warmUp();
