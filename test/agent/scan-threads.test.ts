@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { generate, GENERATED_UTC_OFFSET, GENERATED_YEAR } from '../../bench/generate.js';
-import { partOf } from '../../packages/agent/src/cli/scan-count.js';
+import { sourcePart as partOf } from '../../packages/core/src/index.js';
 
 const BIN = fileURLToPath(new URL('../../packages/agent/bin/portcullis.js', import.meta.url));
 

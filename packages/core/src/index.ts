@@ -37,6 +37,7 @@ export * from './detect/noise.js';
 export * from './detect/scan-detector.js';
 export * from './detect/long-horizon.js';
 export * from './detect/source-key.js';
+export * from './detect/source-part.js';
 export * from './detect/spoof.js';
 export * from './detect/pipeline.js';
 export * from './iptables/catalogue.js';

@@ -15,10 +15,9 @@ import { Worker } from 'node:worker_threads';
 import {
   Detector,
   FindingMerger,
-  internAddressAt,
   LogSummary,
   readLineEvent,
-  sourceKey,
+  sourcePart,
   type DecodeOptions,
   type DetectConfig,
   type DetectStats,
@@ -63,7 +62,7 @@ export async function countLines(
   const findings = new FindingMerger();
   for await (const batch of readLineBatches(names, stdin)) {
     for (const text of batch.lines) {
-      if (part && partOf(text, part.parts) !== part.part) continue;
+      if (part && sourcePart(text, part.parts) !== part.part) continue;
       const line = readLineEvent(text, time);
       if (!line) {
         summary.other();
@@ -75,22 +74,6 @@ export async function countLines(
   }
   for (const f of detector.flush()) findings.add(f);
   return { summary, findings: findings.result(), stats: detector.stats };
-}
-
-/**
- * The part a line belongs to: by its (first, top-level) SRC, as the detectors key it (an IPv6 address by its /64),
- * so all of a source's lines meet on one thread. Lines without a source go to part 0.
- */
-export function partOf(text: string, parts: number): number {
-  const at = text.indexOf('SRC=');
-  if (at < 0) return 0;
-  let end = text.indexOf(' ', at + 4);
-  if (end < 0) end = text.length;
-  const address = internAddressAt(text, at + 4, end) ?? text.slice(at + 4, end);
-  const key = address.includes(':') ? sourceKey(address) : address;
-  let h = 0x811c9dc5;
-  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
-  return (h >>> 0) % parts;
 }
 
 /** The same counts as `countLines` over `files`, made by `threads` worker threads, one part of the sources each. */
