@@ -3,7 +3,6 @@ import {
   Detector,
   isPortScan,
   lintIptablesDocument,
-  NoiseClassifier,
   scanKindName,
   sourcePart,
   type Finding,
@@ -114,14 +113,6 @@ export function makeDetector(settings: ServerSettings): Detector {
   }
 }
 
-function makeNoise(settings: ServerSettings): NoiseClassifier {
-  try {
-    return new NoiseClassifier(settings.detect.noise);
-  } catch {
-    return new NoiseClassifier();
-  }
-}
-
 /** The episode whose first..last holds t (episodes sorted by first, not overlapping), or -1. */
 function episodeAt(episodes: readonly Finding[], t: number): number {
   let lo = 0;
@@ -167,7 +158,6 @@ export async function logDiagnostics(doc: CachedDocument, ctx: DiagnosticsContex
   /** Whether line i is this thread's to read (always, unless the log is split between threads). */
   const mine = (i: number): boolean => parts <= 1 || sourcePart(doc.lines[i]!, parts) === part;
   const detector = makeDetector(settings);
-  const noise = makeNoise(settings);
   const findings: Finding[] = [];
   const linesBySource = new Map<string, number[]>();
   const problems: Diagnostic[] = [];
@@ -178,7 +168,10 @@ export async function logDiagnostics(doc: CachedDocument, ctx: DiagnosticsContex
     const f = doc.factsAt(i);
     if (!f) return;
     if (f.truncated) problems.push({ range: range(i, f.messageStart, f.messageEnd), severity: DiagnosticSeverity.Warning, code: 'truncated', source: SOURCE, message: W.truncated[lang] });
-    const verdict = noise.classify(f.event);
+    const found = detector.push(f.event);
+    if (found.length) findings.push(...found);
+    // the detector's own noise verdict: classifying each line a second time here cost a few percent of the pass
+    const verdict = detector.lastNoise;
     if (verdict) {
       if (hints.length < MAX_DIAGNOSTICS) hints.push({ range: range(i, f.messageStart, f.messageEnd), severity: DiagnosticSeverity.Hint, code: `noise-${verdict.reason}`, source: SOURCE, message: verdict.why[lang] });
     } else if (f.event.src) {
@@ -186,8 +179,6 @@ export async function logDiagnostics(doc: CachedDocument, ctx: DiagnosticsContex
       if (list) list.push(i);
       else linesBySource.set(f.event.src, [i]);
     }
-    const found = detector.push(f.event);
-    if (found.length) findings.push(...found);
   });
   if (!whole) return;
   findings.push(...detector.flush());

@@ -1,7 +1,7 @@
 import type { DetectEvent } from './event.js';
 import type { Finding } from './findings.js';
 import type { LongHorizonSnapshot } from './long-horizon.js';
-import { NoiseClassifier, NOISE_REASONS, type NoiseConfig, type NoiseReason } from './noise.js';
+import { NoiseClassifier, NOISE_REASONS, type NoiseConfig, type NoiseReason, type NoiseVerdict } from './noise.js';
 import { ScanDetector, type ScanConfig, type ScanStats } from './scan-detector.js';
 import { SpoofDetector, type SpoofConfig, type SpoofStats } from './spoof.js';
 
@@ -44,10 +44,18 @@ export class Detector {
     };
   }
 
+  /** The noise verdict on the event last pushed (undefined: not noise), for callers that show it beside the findings. */
+  get lastNoise(): NoiseVerdict | undefined {
+    return this.noise;
+  }
+
+  private noise: NoiseVerdict | undefined;
+
   /** Findings of episodes that ended with this event (see `ScanDetector`). */
   push(e: DetectEvent): readonly Finding[] {
     this.counts.events++;
     const noise = this.noiseClassifier.classify(e);
+    this.noise = noise;
     if (noise) {
       this.counts.noise++;
       this.counts.noiseByReason[noise.reason]++;
