@@ -2,13 +2,12 @@
  * The log diagnostics pass in a thread of its own. A 100k-line log takes about a second of decoding and detection
  * and leaves a large heap behind; on the main thread its slices and, worse, its garbage collections made a hover
  * wait up to 100 ms. Here the main thread only answers requests, and this thread keeps its own copy of each log
- * (the same DocumentCache code, fed the same open/change/close), so an edit still re-decodes only its lines. There
- * may be two of these, each reading the lines of its own part of the sources (see diagnostics-thread.ts).
+ * (the same DocumentCache code, fed the same open/change/close), so an edit still re-decodes only its lines.
  */
-import { parentPort, workerData } from 'node:worker_threads';
-import type { TextDocumentContentChangeEvent } from 'vscode-languageserver';
+import { parentPort } from 'node:worker_threads';
+import type { Diagnostic, TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import type { Lang } from '@portcullis/core';
-import { logDiagnostics, type DiagnosticSet } from './diagnostics.js';
+import { logDiagnostics } from './diagnostics.js';
 import { CachedDocument } from './documents.js';
 import { countReport, type ReportCounts } from './report.js';
 import type { ServerSettings } from './settings.js';
@@ -21,19 +20,12 @@ export type ToWorker =
   | { type: 'report'; uri: string; id: number; settings: ServerSettings; top: number };
 
 export type FromWorker =
-  | { type: 'publish'; uri: string; version: number; run: number; diagnostics: DiagnosticSet }
+  | { type: 'publish'; uri: string; version: number; run: number; diagnostics: Diagnostic[] }
   | { type: 'done'; uri: string; run: number; error?: string }
   | { type: 'report'; id: number; counts?: ReportCounts; error?: string };
 
-/** This thread's share of each log's sources, when the server splits the passes between threads. */
-export interface WorkerPart {
-  readonly part: number;
-  readonly parts: number;
-}
-
 const port = parentPort;
 if (!port) throw new Error('diagnostics-worker.ts runs as a worker thread');
-const part = (workerData as WorkerPart | undefined) ?? { part: 0, parts: 1 };
 const docs = new Map<string, CachedDocument>();
 /** The run each document's pass belongs to; anything newer (a change, a close, another run) makes it stale. */
 const current = new Map<string, number>();
@@ -69,7 +61,7 @@ async function run(m: Extract<ToWorker, { type: 'run' }>): Promise<void> {
   let error: string | undefined;
   try {
     if (doc && doc.version === m.version && doc.kind === 'netfilter-log') {
-      await logDiagnostics(doc, { lang: m.lang, settings: m.settings, isStale, part }, (diagnostics) => {
+      await logDiagnostics(doc, { lang: m.lang, settings: m.settings, isStale }, (diagnostics) => {
         if (!isStale()) port!.postMessage({ type: 'publish', uri: m.uri, version: m.version, run: m.run, diagnostics } satisfies FromWorker);
       });
     }
@@ -88,3 +80,4 @@ function report(m: Extract<ToWorker, { type: 'report' }>): void {
     port!.postMessage({ type: 'report', id: m.id, error: err instanceof Error ? err.message : String(err) } satisfies FromWorker);
   }
 }
+

@@ -4,7 +4,6 @@ import {
   isPortScan,
   lintIptablesDocument,
   scanKindName,
-  sourcePart,
   type Finding,
   type IptablesDiagnostic,
   type IptablesSeverity,
@@ -23,37 +22,6 @@ export interface DiagnosticsContext {
   readonly settings: ServerSettings;
   /** True once the document changed or closed after this run began: the run stops and publishes nothing. */
   readonly isStale: () => boolean;
-  /** This thread's share of the sources (core's sourcePart) when several threads split a log; all of it without. */
-  readonly part?: { readonly part: number; readonly parts: number };
-}
-
-/**
- * A log's diagnostics by kind, each kind cut to MAX_DIAGNOSTICS (`omitted` counts what was cut), so the lists of
- * threads that split a log can be put together and cut once more (mergeDiagnostics) as if one pass made them.
- */
-export interface DiagnosticSet {
-  readonly marks: Diagnostic[];
-  readonly invalid: Diagnostic[];
-  readonly problems: Diagnostic[];
-  readonly hints: Diagnostic[];
-  readonly omitted: number;
-}
-
-/** The sets of the parts as one list, in the order one pass gives: findings, invalid values, cut lines, noise. */
-export function mergeDiagnostics(sets: readonly DiagnosticSet[], lang: Lang): Diagnostic[] {
-  const all: Diagnostic[] = [];
-  for (const kind of ['marks', 'invalid', 'problems', 'hints'] as const) for (const s of sets) for (const d of s[kind]) all.push(d);
-  return capped(all, lang, sets.reduce((n, s) => n + s.omitted, 0));
-}
-
-function setOf(marks: Diagnostic[], invalid: Diagnostic[], problems: Diagnostic[], hints: Diagnostic[]): DiagnosticSet {
-  let omitted = 0;
-  const cut = (list: Diagnostic[]): Diagnostic[] => {
-    if (list.length <= MAX_DIAGNOSTICS) return list;
-    omitted += list.length - MAX_DIAGNOSTICS;
-    return list.slice(0, MAX_DIAGNOSTICS);
-  };
-  return { marks: cut(marks), invalid: cut(invalid), problems: cut(problems), hints: cut(hints), omitted };
 }
 
 /** What the findings put on a log line, kept for the code actions (ban command, AbuseIPDB). */
@@ -151,12 +119,8 @@ async function sliced(n: number, ctx: DiagnosticsContext, each: (i: number) => v
  * field values added, which need the full decode of every line (about as long again). Each line's facts are kept,
  * so after an edit only the edited lines are decoded again. Gives up as soon as the document moves on.
  */
-export async function logDiagnostics(doc: CachedDocument, ctx: DiagnosticsContext, publish: (d: DiagnosticSet) => void): Promise<void> {
+export async function logDiagnostics(doc: CachedDocument, ctx: DiagnosticsContext, publish: (d: Diagnostic[]) => void): Promise<void> {
   const { lang, settings } = ctx;
-  const parts = ctx.part?.parts ?? 1;
-  const part = ctx.part?.part ?? 0;
-  /** Whether line i is this thread's to read (always, unless the log is split between threads). */
-  const mine = (i: number): boolean => parts <= 1 || sourcePart(doc.lines[i]!, parts) === part;
   const detector = makeDetector(settings);
   const findings: Finding[] = [];
   const linesBySource = new Map<string, number[]>();
@@ -164,7 +128,6 @@ export async function logDiagnostics(doc: CachedDocument, ctx: DiagnosticsContex
   const hints: Diagnostic[] = [];
   const n = doc.lineCount;
   const whole = await sliced(n, ctx, (i) => {
-    if (!mine(i)) return;
     const f = doc.factsAt(i);
     if (!f) return;
     if (f.truncated) problems.push({ range: range(i, f.messageStart, f.messageEnd), severity: DiagnosticSeverity.Warning, code: 'truncated', source: SOURCE, message: W.truncated[lang] });
@@ -212,18 +175,17 @@ export async function logDiagnostics(doc: CachedDocument, ctx: DiagnosticsContex
       marks.push({ range: range(i, facts.srcStart, facts.srcEnd), severity: DiagnosticSeverity.Warning, code: f.rule, source: SOURCE, message: messages[e], data });
     }
   }
-  publish(setOf(marks, [], problems, hints));
+  publish(capped([...marks, ...problems, ...hints], lang));
   // second pass: invalid values, from the full decode of the lines not checked yet
   const invalid: Diagnostic[] = [];
   const checked = await sliced(n, ctx, (i) => {
-    if (!mine(i)) return;
     const f = doc.factsAt(i);
     if (!f || invalid.length >= MAX_DIAGNOSTICS) return;
     if (f.invalid === undefined) f.invalid = invalidFields(doc, i);
     for (const v of f.invalid)
       invalid.push({ range: range(i, v.start, v.end), severity: DiagnosticSeverity.Error, code: 'invalid-field', source: SOURCE, message: `${v.name[lang]}: ${v.problem}` });
   });
-  if (checked && invalid.length) publish(setOf(marks, invalid, problems, hints));
+  if (checked && invalid.length) publish(capped([...marks, ...invalid, ...problems, ...hints], lang));
 }
 
 function invalidFields(doc: CachedDocument, i: number): InvalidField[] {
@@ -239,12 +201,10 @@ function invalidFields(doc: CachedDocument, i: number): InvalidField[] {
   return out;
 }
 
-/** At most MAX_DIAGNOSTICS, and one more saying how many were left out (`omitted` were cut before the list). */
-function capped(list: Diagnostic[], lang: Lang, omitted = 0): Diagnostic[] {
-  if (list.length <= MAX_DIAGNOSTICS && omitted === 0) return list;
+function capped(list: Diagnostic[], lang: Lang): Diagnostic[] {
+  if (list.length <= MAX_DIAGNOSTICS) return list;
   const kept = list.slice(0, MAX_DIAGNOSTICS);
-  const more = list.length - kept.length + omitted;
-  kept.push({ range: range(0, 0, 0), severity: DiagnosticSeverity.Information, code: 'too-many-diagnostics', source: SOURCE, message: `${more} ${W.more[lang]}` });
+  kept.push({ range: range(0, 0, 0), severity: DiagnosticSeverity.Information, code: 'too-many-diagnostics', source: SOURCE, message: `${list.length - MAX_DIAGNOSTICS} ${W.more[lang]}` });
   return kept;
 }
 
