@@ -4,7 +4,10 @@
  * nftables or ipset backend in a scratch namespace (`pcl-bench-idle`, made and deleted; the host's firewall is
  * untouched), both started through `ip netns exec` so the two pay the same entry cost. Root.
  *
- *   node --import tsx bench/run-idle.ts [--gb 1] [--runs 15] [--backend nftables|ipset]
+ *   node --import tsx bench/run-idle.ts [--gb 1] [--runs 15] [--backend nftables|ipset] [--no-cache]
+ *
+ * The runs keep the config's checked settings in a scratch cache directory (PORTCULLIS_CACHE_DIR), as the example
+ * unit's CacheDirectory= does; --no-cache measures the run that parses and validates the YAML every time.
  *
  * The log is `bench/out/idle-<gb>g.log`, made once from copies of the generated 1M-line log. The first run starts
  * at the end of it (config `start: end`), as a server whose earlier runs read it all; every measured run after it is
@@ -22,7 +25,12 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const NS = 'pcl-bench-idle';
 const BIN = join(ROOT, 'packages/agent/bin/portcullis.js');
 const { values } = parseArgs({
-  options: { gb: { type: 'string', default: '1' }, runs: { type: 'string', default: '15' }, backend: { type: 'string', default: 'nftables' } },
+  options: {
+    gb: { type: 'string', default: '1' },
+    runs: { type: 'string', default: '15' },
+    backend: { type: 'string', default: 'nftables' },
+    'no-cache': { type: 'boolean', default: false },
+  },
 });
 const gb = Number(values.gb);
 const runs = Number(values.runs);
@@ -69,7 +77,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 
 function timed(args: string[]): { ms: number; stdout: string } {
   const t = performance.now();
-  const r = spawnSync('ip', ['netns', 'exec', NS, ...args], { encoding: 'utf8' });
+  const r = spawnSync('ip', ['netns', 'exec', NS, ...args], { encoding: 'utf8', env });
   const ms = performance.now() - t;
   if (r.status !== 0) throw new Error(`${args.join(' ')}: exit ${r.status}: ${r.stderr}`);
   return { ms, stdout: r.stdout };
@@ -78,6 +86,8 @@ function timed(args: string[]): { ms: number; stdout: string } {
 const log = await bigLog();
 const dir = mkdtempSync(join(tmpdir(), 'pcl-idle-'));
 const config = join(dir, 'config.yaml');
+// as the example unit's CacheDirectory= does: the config's checked settings are kept between runs (--no-cache: not)
+const env = { ...process.env, PORTCULLIS_CACHE_DIR: values['no-cache'] ? '' : join(dir, 'cache'), CACHE_DIRECTORY: '' };
 writeFileSync(config, `sources:\n  - ${log}\nstate: ${join(dir, 'state')}\nwan: [eth0]\nstart: end\nbackend:\n  type: ${backend}\n`);
 dropNs();
 ns('add', NS);

@@ -4,7 +4,8 @@
 // The config's validator is generated here with ajv's standalone code instead of compiled from the schema at each
 // start (see src/config/schema-validator.ts).
 import { build } from 'esbuild';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Ajv } from 'ajv';
@@ -35,8 +36,14 @@ const precompiledValidator = {
   },
 };
 
+// The bundle's identity for the config's settings cache (src/config/settings-cache.ts): the version and a hash of
+// every file of the bundle as built with a stand-in for the identity itself, put in once the hash is known. Entries
+// made by any other build are misses.
+const { version } = JSON.parse(readFileSync(join(here, 'package.json'), 'utf8'));
+const BUILD_STANDIN = 'portcullis-build-id-not-yet-known';
+
 rmSync(out, { recursive: true, force: true });
-await build({
+const result = await build({
   // scan's worker threads start from a file of their own, beside the chunk that starts them (cli/scan-count.ts)
   entryPoints: { main: join(dist, 'cli', 'main.js'), 'scan-worker': join(dist, 'cli', 'scan-worker.js') },
   outdir: out,
@@ -47,6 +54,21 @@ await build({
   target: 'node20',
   logLevel: 'warning',
   plugins: [precompiledValidator],
+  define: { __PORTCULLIS_BUILD__: JSON.stringify(BUILD_STANDIN) },
+  write: false,
+  // which module ends up in which chunk, and how large: what a command pays to load (dist/bundle-meta.json, for
+  // esbuild's analyzer)
+  metafile: true,
   // CommonJS dependencies (ajv's runtime, ipaddr.js, yaml's helpers) call require(); in an ES module it must exist
   banner: { js: "import { createRequire as __portcullisRequire } from 'node:module'; const require = __portcullisRequire(import.meta.url);" },
 });
+const files = [...result.outputFiles].sort((a, b) => (a.path < b.path ? -1 : 1));
+const hash = createHash('sha256');
+for (const f of files) hash.update(`${f.path.slice(out.length)}\0${f.contents.length}\0`).update(f.contents);
+const buildId = `${version}+${hash.digest('hex')}`;
+mkdirSync(out, { recursive: true });
+for (const f of files) {
+  const text = f.text;
+  writeFileSync(f.path, text.includes(BUILD_STANDIN) ? text.replaceAll(BUILD_STANDIN, buildId) : f.contents);
+}
+writeFileSync(join(dist, 'bundle-meta.json'), JSON.stringify(result.metafile));

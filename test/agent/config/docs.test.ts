@@ -4,7 +4,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import { NOISE_REASONS } from '@portcullis/core';
-import { checkConfigText, loadConfig } from '../../../packages/agent/src/config/load.js';
+import { checkConfigText } from '../../../packages/agent/src/config/check.js';
+import { loadConfig } from '../../../packages/agent/src/config/load.js';
 import { CONFIG_DEFAULTS, CONFIG_SCHEMA, type SchemaNode } from '../../../packages/agent/src/config/schema.js';
 import { labFacts } from './helpers.js';
 
@@ -96,10 +97,10 @@ describe('config: schema, example and CONFIG.md stay true', () => {
   });
 
   it('the built package validates from dist (the schema travels as code)', async function () {
-    const dist = join(agent, 'dist', 'config', 'load.js');
+    const dist = join(agent, 'dist', 'config', 'check.js');
     // `npm test` builds first; a missing dist is a broken build, not a reason to pass quietly
     assert.ok(existsSync(dist), `${dist} is missing: run npx tsc -b`);
-    const mod = (await import(dist)) as typeof import('../../../packages/agent/src/config/load.js');
+    const mod = (await import(dist)) as typeof import('../../../packages/agent/src/config/check.js');
     assert.equal(mod.checkConfigText('ban: {time: 2h}', 'x.yaml').ban.timeMs, 7_200_000);
     assert.throws(() => mod.checkConfigText('ban: {time: 2x}', 'x.yaml'), /x\.yaml:1:13: ban\.time: '2x' is not a duration/);
   });

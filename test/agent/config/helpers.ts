@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Runner } from '../../../packages/agent/src/backends/runner.js';
-import { checkConfigText, ConfigError } from '../../../packages/agent/src/config/load.js';
+import { checkConfigText } from '../../../packages/agent/src/config/check.js';
+import { ConfigError } from '../../../packages/agent/src/config/load.js';
 import { readSystemFacts, type SystemFacts } from '../../../packages/agent/src/config/system.js';
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');

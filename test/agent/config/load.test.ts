@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Allowlist, Detector, NOISE_REASONS } from '@portcullis/core';
+import { checkConfigText } from '../../../packages/agent/src/config/check.js';
 import {
-  checkConfigText,
   ConfigError,
   loadConfig,
   toDetectConfig,

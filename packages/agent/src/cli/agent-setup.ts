@@ -4,6 +4,7 @@
  */
 import { loadConfig, type AgentConfig } from '../config/load.js';
 import { readSystemFacts } from '../config/system.js';
+import { settingsCacheFrom } from '../config/settings-cache.js';
 import { spoofGuard } from '@portcullis/core';
 import type { Backend, EnsureOptions, KernelEntry } from '../backends/backend.js';
 import { spawnRunner } from '../backends/runner.js';
@@ -41,7 +42,9 @@ export async function setUp(
   // the machine's facts (an `ip` process) are asked first, so that process runs while the config is read and parsed
   const facts = readSystemFacts();
   facts.catch(() => undefined); // a config that fails first must not leave its rejection unhandled
-  const cfg = await loadConfig(values.config, { env: io.env, system: () => facts });
+  // an unchanged config's checked settings come from the cache where the environment names one (systemd's
+  // CacheDirectory=, PORTCULLIS_CACHE_DIR): no YAML or schema code to load. A cache, not state: a dry run keeps it too
+  const cfg = await loadConfig(values.config, { env: io.env, system: () => facts, cache: settingsCacheFrom(io.env) });
   const dryRun = values['dry-run'] === true || cfg.backend.type === 'dry-run';
   const now = (): number => io.now ?? Date.now();
   const talk = values.verbose === true || isTerminal(io.stdout);
