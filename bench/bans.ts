@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import type { Backend, Ban } from '../packages/agent/src/backends/backend.js';
 import { IpsetBackend } from '../packages/agent/src/backends/ipset.js';
 import { NftablesBackend } from '../packages/agent/src/backends/nftables.js';
-import { execaRunner } from '../packages/agent/src/backends/runner.js';
+import { spawnRunner } from '../packages/agent/src/backends/runner.js';
 
 const NS = 'pcl-bench-bans';
 const { values } = parseArgs({ options: { bans: { type: 'string', default: '10000' }, runs: { type: 'string', default: '3' } } });
@@ -67,7 +67,7 @@ async function one(kind: 'ipset' | 'nftables', way: 'batch' | 'per-process'): Pr
   }
   ns('add', NS);
   try {
-    const runner = execaRunner({ netns: NS, timeoutMs: 600_000 });
+    const runner = spawnRunner({ netns: NS, timeoutMs: 600_000 });
     const backend = kind === 'ipset' ? new IpsetBackend({ runner }) : new NftablesBackend({ runner });
     await (backend as Backend).ensure({ wan: [] });
     const list = addresses(count);

@@ -19,7 +19,7 @@ import { parseArgs } from 'node:util';
 import type { Backend } from '../packages/agent/src/backends/backend.js';
 import { IpsetBackend } from '../packages/agent/src/backends/ipset.js';
 import { NftablesBackend } from '../packages/agent/src/backends/nftables.js';
-import { execaRunner } from '../packages/agent/src/backends/runner.js';
+import { spawnRunner } from '../packages/agent/src/backends/runner.js';
 import { refreshLists } from '../packages/agent/src/lists/refresh.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -53,7 +53,7 @@ async function one(kind: 'ipset' | 'nftables'): Promise<{ first: number; reload:
   ns('add', NS);
   const dir = mkdtempSync(join(tmpdir(), 'pcl-bench-lists-'));
   try {
-    const runner = execaRunner({ netns: NS, timeoutMs: 120_000 });
+    const runner = spawnRunner({ netns: NS, timeoutMs: 120_000 });
     const backend: Backend = kind === 'ipset' ? new IpsetBackend({ runner }) : new NftablesBackend({ runner });
     await backend.ensure({ wan: [] });
     const file = join(dir, 'list.txt');
