@@ -1,6 +1,4 @@
-import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
 import type { FileCursor } from './cursor.js';
 import { nodeFileSystem, type FileInfo, type FileSystem, type ReadHandle } from './fs.js';
 import { placedLines } from './lines.js';
@@ -47,7 +45,12 @@ export interface NewLines extends AsyncIterable<SourceLine> {
   readonly notes: readonly string[];
 }
 
-const EMPTY_SHA256 = createHash('sha256').digest('hex');
+/** sha256 of nothing: the fingerprint of a file not there yet (a constant, so that no hash module loads for it). */
+const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+
+// node:crypto and node:zlib load only when a file is opened (an unchanged file costs one stat and needs neither;
+// loading them took a few ms of an idle run's start). Every fingerprint is of a piece opened first.
+let crypto: typeof import('node:crypto') | undefined;
 
 /** A part of a file to read in this run, in order. */
 interface Piece {
@@ -95,6 +98,7 @@ export function readNew(cursor: FileCursor | undefined, path: string, options: R
       throw err;
     }
     opened.push(handle);
+    crypto ??= await import('node:crypto');
     const info = await handle.info();
     // a name reused between readdir and open: not the file we picked
     if (known && (known.dev !== info.dev || known.ino !== info.ino)) return undefined;
@@ -244,7 +248,8 @@ export function readNew(cursor: FileCursor | undefined, path: string, options: R
 }
 
 function sha256(bytes: Buffer): string {
-  return createHash('sha256').update(bytes).digest('hex');
+  if (!crypto) throw new Error('a fingerprint before any file was opened');
+  return crypto.createHash('sha256').update(bytes).digest('hex');
 }
 
 async function plainHead(handle: ReadHandle, n: number): Promise<Buffer> {
@@ -285,7 +290,8 @@ async function lastLineEnd(handle: ReadHandle, size: number): Promise<number> {
   return 0;
 }
 
-function gunzipped(handle: ReadHandle, chunkBytes: number): Readable {
+async function gunzipped(handle: ReadHandle, chunkBytes: number): Promise<Readable> {
+  const { createGunzip } = await import('node:zlib');
   return Readable.from(plainChunks(handle, 0, chunkBytes)).pipe(createGunzip());
 }
 
@@ -293,7 +299,7 @@ function gunzipped(handle: ReadHandle, chunkBytes: number): Readable {
 async function gzHead(handle: ReadHandle, n: number): Promise<Buffer> {
   const parts: Buffer[] = [];
   let got = 0;
-  const stream = gunzipped(handle, 64 * 1024);
+  const stream = await gunzipped(handle, 64 * 1024);
   try {
     for await (const chunk of stream) {
       parts.push(chunk as Buffer);
@@ -311,7 +317,7 @@ async function gzHead(handle: ReadHandle, n: number): Promise<Buffer> {
 /** The decompressed content from `piece.start` on (compressed data cannot seek: the bytes before are skipped). */
 async function* gzChunks(piece: Piece, chunkBytes: number, notes: string[]): AsyncGenerator<Buffer> {
   let pos = 0;
-  const stream = gunzipped(piece.handle, chunkBytes);
+  const stream = await gunzipped(piece.handle, chunkBytes);
   try {
     for await (const c of stream) {
       const chunk = c as Buffer;
