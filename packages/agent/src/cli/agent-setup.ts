@@ -2,7 +2,8 @@
  * What every state-keeping command (`run`, `restore`, `bans`, `status`) sets up the same way: the config, the
  * backend it names (or the dry-run one), and where messages go.
  */
-import { loadConfig, type AgentConfig } from '../config/load.js';
+import { loadConfig } from '../config/loader.js';
+import type { AgentConfig } from '../config/settings.js';
 import { readSystemFacts } from '../config/system.js';
 import { settingsCacheFrom } from '../config/settings-cache.js';
 import { spoofGuard } from '@portcullis/core';

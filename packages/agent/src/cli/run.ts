@@ -1,5 +1,5 @@
 import { NOISE_REASONS } from '@portcullis/core';
-import { toDetectConfig } from '../config/load.js';
+import { toDetectConfig } from '../config/loader.js';
 import { writeMetricsFile, type Sample } from '../metrics.js';
 import { runOnce, type RunSummary } from '../run/run-once.js';
 import { afterBansDeps } from '../run/intel.js';
