@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Detector } from '@portcullis/core';
 import { DryRunBackend } from '../../../packages/agent/src/backends/dry-run.js';
 import { runOnce, type RunDeps } from '../../../packages/agent/src/run/run-once.js';
 import { StateStore } from '../../../packages/agent/src/state/store.js';
@@ -85,6 +86,24 @@ describe('agent runOnce across cron runs', () => {
     const again = await runOnce(deps());
     assert.deepEqual([again.applied.length, again.alreadyBanned], [0, 1]);
     assert.equal((await new StateStore(join(dir, 'state')).load()).offences.get(SCANNER)?.count, 1);
+  });
+
+  it('a run with no line to read (no new line, nothing carried) counts nothing and keeps the long-horizon counts as saved', async () => {
+    for (let p = 1; p <= 12; p++) appendFileSync(log, line(T0 + p * 100, SCANNER, p));
+    clock = T0 + 5_000;
+    assert.equal((await runOnce(deps())).applied.length, 1, 'banned: its lines are not carried');
+    const before = await new StateStore(join(dir, 'state')).load();
+    assert.deepEqual(before.carry, []);
+    assert.ok(before.detect?.sources.length, 'the scanner is in the long-horizon counts');
+    clock = T0 + 65_000;
+    const idle = await runOnce(deps());
+    assert.equal(idle.lines, 0);
+    assert.deepEqual(idle.findings, []);
+    // the detector this run did not load would have said just this
+    assert.deepEqual(idle.stats, new Detector(deps().detect).stats);
+    const after = await new StateStore(join(dir, 'state')).load();
+    assert.deepEqual(after.detect, before.detect);
+    assert.deepEqual([after.carry, after.bans], [before.carry, before.bans]);
   });
 
   it('an address added to the allow list after its ban is let go at the next run', async () => {

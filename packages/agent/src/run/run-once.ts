@@ -1,7 +1,7 @@
 import {
   Allowlist,
   decide,
-  Detector,
+  NOISE_REASONS,
   parseAddress,
   type BanPolicy,
   type DetectConfig,
@@ -19,7 +19,7 @@ import { readNew } from '../sources/file-cursor.js';
 import type { JournalOptions } from '../sources/journald.js';
 import { afterBans, type AfterBansDeps, type AfterBansSummary } from './intel.js';
 import type { FleetLink, FleetReport } from '../share/fleet.js';
-import type { Tail } from './line-feed.js';
+import type { LineFeed, Tail } from './line-feed.js';
 
 export interface RunDeps extends StateDeps {
   /** Log files by path, or `journald`. */
@@ -82,22 +82,18 @@ export async function runOnce(deps: RunDeps): Promise<RunSummary> {
     const { restored, removed } = await reconcile(deps.backend, state, capabilities, allow, deps.now());
 
     // read and detect: first the previous run's tail, then what is new
-    const detector = new Detector(deps.detect);
-    // the long-horizon counts of earlier runs: a patient scan spread over many runs adds up as if read in one go
-    if (state.detect) detector.restore(state.detect);
     const findings: Finding[] = [];
     const positions = new Map<string, FileCursor | JournalCursor>();
     const tail: Tail[] = [];
     let lines = 0;
     let firewallLines = 0;
     const now = deps.now();
-    // the decoder loads with the first line to read (line-feed.ts says why)
-    let feed: ((text: string) => boolean) | undefined;
-    const feeder = async (): Promise<(text: string) => boolean> =>
-      (feed ??= (await import('./line-feed.js')).lineFeeder(detector, now, findings, tail));
+    // the decoder and the detectors load with the first line to read (line-feed.ts says why)
+    let feed: LineFeed | undefined;
+    const feeder = async (): Promise<LineFeed> => (feed ??= (await import('./line-feed.js')).lineFeed(deps.detect, state.detect, now, findings, tail));
     if (state.carry.length) {
       const f = await feeder();
-      for (const text of state.carry) f(text);
+      for (const text of state.carry) f.push(text);
     }
     const carried = tail.length;
     for (const source of deps.sources) {
@@ -109,14 +105,14 @@ export async function runOnce(deps: RunDeps): Promise<RunSummary> {
       let n = 0;
       for await (const line of reader) {
         lines++;
-        if ((feed ?? (await feeder()))(line.text)) firewallLines++;
+        if ((feed ?? (await feeder())).push(line.text)) firewallLines++;
         if (deps.progress && ++n % 4096 === 0 && 'offset' in line) deps.progress(source, line.source, line.offset);
       }
       for (const n of 'notes' in reader ? reader.notes : []) notes.push(`${source}: ${n}`);
       const pos = reader.position();
       if (pos) positions.set(source, pos);
     }
-    findings.push(...detector.flush());
+    if (feed) findings.push(...feed.detector.flush());
 
     // decide, guard, apply; a source already banned is left as it is (its lines were logged before the ban took hold)
     const active = new Set(state.bans.map(banKey));
@@ -141,7 +137,10 @@ export async function runOnce(deps: RunDeps): Promise<RunSummary> {
       state.offences.set(d.address, { count: d.offence, last: now });
     }
     state.carry = nextCarry(tail, deps.detect, new Set(state.bans.map((b) => b.address)), allow);
-    state.detect = detector.snapshot();
+    // With no line read there was nothing to count: the long-horizon counts stay as the last run saved them (a
+    // detector resumed from them and given nothing would only re-save them, trimmed to this config's bounds, which
+    // the next run that reads a line does on resuming them anyway).
+    if (feed) state.detect = feed.detector.snapshot();
     for (const [source, pos] of positions) state.cursors.set(source, pos);
     // AbuseIPDB and the blocklists after the bans are in, so neither can delay one (every failure is a note)
     const linesOf = (a: string): string[] => tail.filter((t) => t.src === a).map((t) => t.text);
@@ -167,7 +166,7 @@ export async function runOnce(deps: RunDeps): Promise<RunSummary> {
       removed,
       alreadyBanned,
       carried,
-      stats: detector.stats,
+      stats: feed?.detector.stats ?? noStats(),
       active: { block: state.bans.filter((b) => b.kind === 'block').length, spoof: state.bans.filter((b) => b.kind === 'spoof').length },
       capabilities,
       notes,
@@ -209,6 +208,19 @@ function guardedBans(decisions: readonly Decision[], allow: Allowlist, log?: (li
     bans.push({ address: parsed.address, family: parsed.family, kind: d.kind, seconds: kernelSeconds(d.remainingMs) });
   }
   return bans;
+}
+
+/** What a detector that was given no line counts (the same shape as core's `Detector.stats`). */
+function noStats(): DetectStats {
+  const noiseByReason = {} as DetectStats['noiseByReason'];
+  for (const r of NOISE_REASONS) noiseByReason[r] = 0;
+  return {
+    events: 0,
+    noise: 0,
+    noiseByReason,
+    scan: { events: 0, probes: 0, allowed: 0, notProbes: 0, noSource: 0, evicted: 0 },
+    spoof: { events: 0, spoofed: 0, harmless: 0, evicted: 0 },
+  };
 }
 
 function banKey(b: { readonly kind: string; readonly address: string }): string {
