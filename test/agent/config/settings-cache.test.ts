@@ -162,9 +162,15 @@ describe('config/settings-cache', () => {
     const env = { ...process.env, PORTCULLIS_CACHE_DIR: cache.dir, CACHE_DIRECTORY: '' };
     const status = (): string => execFileSync(process.execPath, [bin, 'status', '--config', file, '--json'], { env, encoding: 'utf8' });
     const first = status();
-    const entry = JSON.parse(readFileSync(entryFile(cache), 'utf8')) as { build: string; file: string };
+    const path = entryFile(cache);
+    const entry = JSON.parse(readFileSync(path, 'utf8')) as { build: string; file: string };
     assert.match(entry.build, /^\d+\.\d+\.\d+\+[0-9a-f]{64}$/);
     assert.equal(entry.file, file);
+    const { ino } = statSync(path);
     assert.equal(status(), first);
+    // `run` comes from a bundle of its own (build.mjs) with the same identity: it takes the entry status wrote
+    execFileSync(process.execPath, [bin, 'run', '--config', file], { env, encoding: 'utf8' });
+    assert.equal(statSync(path).ino, ino, 'read, not written again');
+    assert.deepEqual(entries(cache), [path.slice(cache.dir.length + 1)]);
   });
 });
