@@ -165,10 +165,15 @@ export class IpsetBackend implements Backend {
   async ensure(options: EnsureOptions): Promise<Capabilities> {
     const wan = options.wan.map((w) => checkInterface(NAME, w));
     const guard = options.guard && wan.length ? { drop: options.guard.drop.map(checkCidr), exempt: options.guard.exempt.map(checkCidr) } : undefined;
+    // Nothing ensure does before the hooks (sets made, the guard's refilled) changes a ruleset: both families' rules
+    // are asked for now, beside the sets' headers, instead of one process after the other.
+    const listings = { 4: this.rulesOf(4), 6: this.rulesOf(6) };
+    // a failure is reported where the listing is used; until then it must not count as unhandled
+    for (const l of Object.values(listings)) l.catch(() => undefined);
     const headers = await this.ensureSets();
     if (guard) await this.fillGuardSets(guard);
     // The two families' rulesets are independent: side by side.
-    await Promise.all(([4, 6] as const).map((family) => this.ensureHooks(family, wan, guard !== undefined)));
+    await Promise.all(([4, 6] as const).map((family) => this.ensureHooks(family, wan, guard !== undefined, listings[family])));
     if (!guard) await this.dropGuardSets(headers);
     const notes: string[] = [];
     if (!wan.length) notes.push('no WAN interface configured: spoof bans are kept in their sets but drop nothing');
@@ -271,8 +276,12 @@ export class IpsetBackend implements Backend {
     return headers;
   }
 
-  /** One `iptables -S`, then (only when something differs) one `iptables-restore --noflush`. */
-  private async ensureHooks(family: AddressFamily, wan: readonly string[], guarded: boolean): Promise<void> {
+  private rulesOf(family: AddressFamily): Promise<string> {
+    return this.tool({ command: this.cmd.rules[family], args: ['-w', '-S'] });
+  }
+
+  /** From one `iptables -S` (`rules`), and (only when something differs) one `iptables-restore --noflush`. */
+  private async ensureHooks(family: AddressFamily, wan: readonly string[], guarded: boolean, rules: Promise<string>): Promise<void> {
     const block = this.setName('block', family);
     const spoof = this.setName('spoof', family);
     const guard = this.guardNames(family);
@@ -283,7 +292,7 @@ export class IpsetBackend implements Backend {
       for (const w of wan) wanted.push(`${chain} -i ${w} -m set --match-set ${spoof} src -j DROP`);
       if (guarded) for (const w of wan) wanted.push(`${chain} -i ${w} ${guardMatch} -j DROP`);
     }
-    const listing = await this.tool({ command: this.cmd.rules[family], args: ['-w', '-S'] });
+    const listing = await rules;
     // Ours are exactly the shapes we write (a chain, maybe -i, our set, DROP); an administrator's own rule that
     // mentions our set (a LOG, a counter) is not ours and stays.
     const shape = new RegExp(
