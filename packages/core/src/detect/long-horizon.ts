@@ -105,11 +105,7 @@ export class LongHorizonTracker {
     let e = this.sources.use(key);
     if (!e) {
       if (this.sources.size >= c.maxSources) {
-        const oldest = this.sources.oldest();
-        if (oldest) {
-          this.sources.delete(oldest[0]);
-          this.evicted++;
-        }
+        if (this.sources.deleteOldest()) this.evicted++;
       }
       e = { first: t, last: t, ports: new Map(), hosts: new Map(), capped: false, byPorts: false, byHosts: false, newestPort: NaN, newestHost: undefined };
       this.sources.set(key, e);

@@ -37,17 +37,6 @@ export class LruMap<V> {
     this.append(node);
   }
 
-  /** Marks the key as the most recently used; false when it is not there. */
-  touch(key: string): boolean {
-    const node = this.nodes.get(key);
-    if (!node) return false;
-    if (node !== this.newestNode) {
-      this.unlink(node);
-      this.append(node);
-    }
-    return true;
-  }
-
   /** The value and marks the key as the most recently used: get and touch in one look-up (the hot path's). */
   use(key: string): V | undefined {
     const node = this.nodes.get(key);
@@ -59,13 +48,7 @@ export class LruMap<V> {
     return node.value;
   }
 
-  /** The least recently used entry, without removing it. */
-  oldest(): [key: string, value: V] | undefined {
-    const n = this.oldestNode;
-    return n && [n.key, n.value];
-  }
-
-  /** The least recently used value, without removing it or allocating: the sweeps ask this on every event. */
+  /** The least recently used value, without removing it (nor allocating: the sweeps ask this on every event). */
   oldestValue(): V | undefined {
     return this.oldestNode?.value;
   }

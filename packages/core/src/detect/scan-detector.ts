@@ -381,10 +381,9 @@ export class ScanDetector {
   }
 
   private evictOldest(closed: PortScanFinding[]): void {
-    const oldest = this.sources.oldest();
-    if (!oldest) return;
-    const [src, s] = oldest;
-    this.sources.delete(src);
+    const s = this.sources.oldestValue();
+    if (!s) return;
+    this.sources.deleteOldest();
     this.stats.evicted++;
     if (s.shapes !== 0) closed.push(this.finding(s));
   }

@@ -189,11 +189,11 @@ export class SpoofDetector {
     if (!s) {
       s = { info: v.info, first: t, last: t, lines: 0, interfaces: new Set() };
       if (this.sources.size >= this.config.maxSources) {
-        const oldest = this.sources.oldest();
+        const oldest = this.sources.oldestValue();
         if (oldest) {
-          this.sources.delete(oldest[0]);
+          this.sources.deleteOldest();
           this.stats.evicted++;
-          closed.push(this.finding(oldest[1]));
+          closed.push(this.finding(oldest));
         }
       }
       this.sources.set(key, s);

@@ -234,31 +234,10 @@ const DOT = 46;
 const ZERO = 48;
 const NINE = 57;
 
-/**
- * Strict dotted-quad: four decimal parts 0-255 without leading zeros. inet_aton would also take "1.2.3", "0x7f.1"
- * or "010.0.0.1"; those are ambiguous in a log, so they are refused. Hand-scanned because IPv4 misses are the hot
- * case (a scan from a large range), and the text is then already canonical.
- */
+/** A strict dotted quad's four bytes (see dottedQuadAt). */
 function parseIPv4Bytes(text: string): number[] | undefined {
-  const bytes: number[] = [];
-  let value = -1;
-  let digits = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= ZERO && c <= NINE) {
-      if (digits > 0 && value === 0) return undefined; // leading zero
-      value = (value < 0 ? 0 : value * 10) + (c - ZERO);
-      if (++digits > 3 || value > 255) return undefined;
-    } else if (c === DOT) {
-      if (digits === 0 || bytes.length === 3) return undefined;
-      bytes.push(value);
-      value = -1;
-      digits = 0;
-    } else return undefined;
-  }
-  if (digits === 0 || bytes.length !== 3) return undefined;
-  bytes.push(value);
-  return bytes;
+  const n = dottedQuadAt(text, 0, text.length);
+  return n < 0 ? undefined : [(n >>> 24) & 255, (n >>> 16) & 255, (n >>> 8) & 255, n & 255];
 }
 
 function parseInternal(text: string): Parsed | undefined {
@@ -336,8 +315,9 @@ function maskOf(bits: number): number {
 }
 
 /**
- * parseIPv4Bytes of `text.slice(from, to)` as one unsigned number, read in place without the slice or the array;
- * -1 when it is not a strict dotted quad.
+ * The strict dotted quad in `text.slice(from, to)` as one unsigned number, read in place; -1 when it is not one.
+ * Strict: four decimal parts 0-255 without leading zeros. inet_aton would also take "1.2.3", "0x7f.1" or
+ * "010.0.0.1"; those are ambiguous in a log, so they are refused, and an accepted text is already canonical.
  */
 export function dottedQuadAt(text: string, from: number, to: number): number {
   let out = 0;

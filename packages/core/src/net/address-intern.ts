@@ -1,4 +1,5 @@
 import { dottedQuadAt, parseAddress } from './address-class.js';
+import { ownCopy } from '../text/own-copy.js';
 
 /** Enough for the ~55,000 sources of a busy day's log to stay interned; 8192 missed on most lines of it. */
 const INTERN_MAX = 65_536;
@@ -67,7 +68,3 @@ const v4Keys = new Int32Array(1 << BITS);
 const v4Texts: (string | undefined)[] = new Array<string | undefined>(1 << BITS).fill(undefined);
 let v4Count = 0;
 
-/** A string that shares no storage with a larger one (V8 may otherwise keep a substring as a view of its parent). */
-function ownCopy(s: string): string {
-  return (' ' + s).slice(1);
-}

@@ -2,6 +2,7 @@ import type { DetectEvent } from '../detect/event.js';
 import { frame } from '../framing/frame.js';
 import type { Frame } from '../framing/types.js';
 import { internAddressAt } from '../net/address-intern.js';
+import { ownCopy } from '../text/own-copy.js';
 import { FIELDS, fieldSpec, TCP_FLAG_WORDS, type Layer } from './catalogue.js';
 import { HEADERED, REQUIRED_ALL, REQUIRED_BIT } from './completeness.js';
 import { decodeFramed, MAX_LINE } from './decode.js';
@@ -175,44 +176,31 @@ const PLAIN_FAILED = Symbol('not plain');
  * Interface names, protocols and prefixes repeat on nearly every line: the last few are kept and a new line's value
  * is compared with them in place, so a line allocates no string for them. A handful of slots, replaced in turn.
  */
-const RECENT = 8;
-const recentTexts: string[] = new Array<string>(RECENT).fill('\u0000');
-let recentNext = 0;
+class RecentTexts<V> {
+  private readonly texts: string[] = new Array<string>(8).fill('\u0000');
+  private readonly values: V[] = [];
+  private next = 0;
 
-function recentText(m: string, from: number, to: number): string {
-  const len = to - from;
-  for (let k = 0; k < RECENT; k++) {
-    const t = recentTexts[k]!;
-    if (t.length === len && keyAt(m, from, t)) return t;
+  constructor(private readonly make: (text: string) => V) {}
+
+  /** What `make` gave for `m.slice(from, to)`, found in place when that text is one of the recent ones. */
+  at(m: string, from: number, to: number): V {
+    const len = to - from;
+    for (let k = 0; k < this.texts.length; k++) {
+      const t = this.texts[k]!;
+      if (t.length === len && keyAt(m, from, t)) return this.values[k]!;
+    }
+    const t = ownCopy(m.slice(from, to));
+    const v = this.make(t);
+    this.texts[this.next] = t;
+    this.values[this.next] = v;
+    this.next = (this.next + 1) % this.texts.length;
+    return v;
   }
-  const t = ownCopy(m.slice(from, to));
-  recentTexts[recentNext] = t;
-  recentNext = (recentNext + 1) % RECENT;
-  return t;
 }
 
-const recentPrefixes: string[] = new Array<string>(RECENT).fill('\u0000');
-const recentKnown: ReturnType<typeof recognisePrefix>[] = new Array<ReturnType<typeof recognisePrefix>>(RECENT);
-let recentPrefixNext = 0;
-
-/** recognisePrefix(m.slice(0, end)), from the recent prefixes when it is one of them. */
-function prefixAt(m: string, end: number): ReturnType<typeof recognisePrefix> {
-  for (let k = 0; k < RECENT; k++) {
-    const t = recentPrefixes[k]!;
-    if (t.length === end && keyAt(m, 0, t)) return recentKnown[k]!;
-  }
-  const t = ownCopy(m.slice(0, end));
-  const known = recognisePrefix(t);
-  recentPrefixes[recentPrefixNext] = t;
-  recentKnown[recentPrefixNext] = known;
-  recentPrefixNext = (recentPrefixNext + 1) % RECENT;
-  return known;
-}
-
-/** A string of its own, not a view that keeps its line (and the read buffer around it) alive. */
-function ownCopy(s: string): string {
-  return (' ' + s).slice(1);
-}
+const recentValues = new RecentTexts((t) => t);
+const recentPrefixes = new RecentTexts(recognisePrefix);
 
 /**
  * TCP flag lists, one frozen array per sequence of words (as the line printed them, repeats and order kept), so a
@@ -342,7 +330,7 @@ function plainEvent(fr: Frame): LineEvent | undefined | typeof PLAIN_FAILED {
       const at = layer === 'link' ? ip : layer;
       ipLayer = at;
       ipSeen |= REQUIRED_BIT.get(at)!.get('PROTO')!;
-      proto = vs >= 0 ? recentText(m, vs, ve) : '';
+      proto = vs >= 0 ? recentValues.at(m, vs, ve) : '';
       layer = transportLayer(proto, ip);
       keys = KEYS.get(layer)!;
       continue;
@@ -373,10 +361,10 @@ function plainEvent(fr: Frame): LineEvent | undefined | typeof PLAIN_FAILED {
       case Role.Other:
         break;
       case Role.In:
-        inIface = vs >= 0 ? recentText(m, vs, ve) : '';
+        inIface = vs >= 0 ? recentValues.at(m, vs, ve) : '';
         break;
       case Role.Out:
-        outIface = vs >= 0 ? recentText(m, vs, ve) : '';
+        outIface = vs >= 0 ? recentValues.at(m, vs, ve) : '';
         break;
       case Role.Src:
         src = vs >= 0 ? internAddressAt(m, vs, ve) : undefined;
@@ -414,7 +402,7 @@ function plainEvent(fr: Frame): LineEvent | undefined | typeof PLAIN_FAILED {
   if (ipLayer && ipSeen !== REQUIRED_ALL.get(ipLayer)) truncated = true;
   else if (transport && REQUIRED_ALL.has(transport) && transportSeen !== REQUIRED_ALL.get(transport)) truncated = true;
   else if (!transport && proto !== undefined && HEADERED.has(proto)) truncated = true;
-  const known = prefixAt(m, inAt);
+  const known = recentPrefixes.at(m, 0, inAt);
   const messageEnd = off + n;
   return {
     event: {
