@@ -109,6 +109,18 @@ describe('fleet: through Redis Sentinel and Redis Cluster', function () {
     agents.push(a);
     return a;
   };
+  /** A run whose fleet password is wrong: the local ban still goes ahead, and the fleet's problem is auth, exit 9. */
+  const runWithWrongPassword = async (share: ShareSettings, source: string): Promise<{ a: Agent; warnings: string[] }> => {
+    const a = agent('a', share);
+    a.env = { PCL_FLEET_PW: 'not-the-password' };
+    appendFileSync(a.log, scanLines(source, Date.now() - 5000));
+    const r = await a.run();
+    assert.equal(r.applied.length, 1, 'the local ban went ahead');
+    assert.match(r.fleet?.problem ?? '', /refused the credentials/);
+    const { code, warnings } = exitFor(r.fleet);
+    assert.equal(code, FLEET_EXIT);
+    return { a, warnings };
+  };
   afterEach(() => {
     for (const a of agents) a.remove();
     agents = [];
@@ -155,15 +167,8 @@ describe('fleet: through Redis Sentinel and Redis Cluster', function () {
 
     it('the wrong password through Sentinel is auth, one warning and exit 9; nothing is lost', async () => {
       await refusedCredentials(share, new RegExp(`Redis at sentinel ${SENTINEL_MASTER} at 127\\.0\\.0\\.1:\\d+ refused`));
-      const a = agent('a', share);
-      a.env = { PCL_FLEET_PW: 'not-the-password' };
-      appendFileSync(a.log, scanLines('198.51.100.79', Date.now() - 5000));
-      const r = await a.run();
-      assert.equal(r.applied.length, 1, 'the local ban went ahead');
-      assert.match(r.fleet?.problem ?? '', /refused the credentials/);
+      const { a, warnings } = await runWithWrongPassword(share, '198.51.100.79');
       assert.equal((await a.state()).fleet?.outbox.length, 1, 'the ban waits in the outbox');
-      const { code, warnings } = exitFor(r.fleet);
-      assert.equal(code, FLEET_EXIT);
       assert.equal(warnings.length, 1);
       assertCliExit(await cliRuns(`  sentinel: {master: ${SENTINEL_MASTER}, nodes: ["${lab.sentinel}"]}\n`), new RegExp(`sentinel ${SENTINEL_MASTER} at `));
     });
@@ -224,13 +229,7 @@ describe('fleet: through Redis Sentinel and Redis Cluster', function () {
     it('the wrong password through the Cluster is auth, one warning and exit 9', async () => {
       const share = clusterShare(lab.ports);
       await refusedCredentials(share, /Redis at cluster 127\.0\.0\.1:\d+,127\.0\.0\.1:\d+,127\.0\.0\.1:\d+ refused/);
-      const a = agent('a', share);
-      a.env = { PCL_FLEET_PW: 'not-the-password' };
-      appendFileSync(a.log, scanLines('198.51.100.80', Date.now() - 5000));
-      const r = await a.run();
-      assert.equal(r.applied.length, 1, 'the local ban went ahead');
-      assert.match(r.fleet?.problem ?? '', /refused the credentials/);
-      assert.equal(exitFor(r.fleet).code, FLEET_EXIT);
+      await runWithWrongPassword(share, '198.51.100.80');
       assertCliExit(await cliRuns(`  cluster: [${lab.nodes.map((n) => `"${n}"`).join(', ')}]\n`), /cluster 127\.0\.0\.1:\d+,/);
     });
   });
