@@ -1,7 +1,7 @@
 /**
  * Speed side by side: the same file, the same run of the harness, tools alternating round by round, medians.
  *
- *   node --import tsx bench/compare.ts [--lines 1m] [--rounds 3] [--tools portcullis,portcullis-1,fail2ban,crowdsec,grep,node]
+ *   node --import tsx bench/compare.ts [--lines 1m] [--rounds 3] [--tools portcullis,portcullis-1,fail2ban,crowdsec,grep,slice,node]
  *
  * - portcullis: `portcullis scan --json FILE` from packages/agent (built: run `npm run build` first): full parse,
  *   classification, detection and the report, as a user runs it (a large file on one thread per core, at most 4).
@@ -12,6 +12,9 @@
  * - crowdsec: CrowdSec 1.4.6's replay (`crowdsec -dsn file://FILE -type syslog -no-api`) with the hub's iptables
  *   parsers and `iptables-scan-multi_ports`, a private config and local API started before the clock (bench/peers).
  * - grep: `grep -c SRC= FILE`, the floor of reading the bytes.
+ * - slice: the issue's "minimal Node loop that only slices SRC and DPT with indexOf" (bench/peers/slice-floor.mjs):
+ *   lines split from 1 MiB chunks, SRC and DPT sliced out, distinct sources counted. No decoding, classification
+ *   or detection: the floor for a Node tool that looks at the fields at all.
  * - node: reading the file once in Node with a 1 MiB buffer and counting newlines, the floor for a Node tool.
  * Each run is a fresh process timed by /usr/bin/time (wall seconds, peak RSS). Prints lines/s, MB/s, peak RSS, what
  * each tool found, and ratios to fail2ban-regex and to grep. Never part of `npm test`.
@@ -57,7 +60,7 @@ interface Tool {
 }
 
 function parseArgs(argv: readonly string[]): Options {
-  const o: Options = { lines: 1_000_000, rounds: 3, tools: ['portcullis', 'portcullis-1', 'fail2ban', 'crowdsec', 'grep', 'node'] };
+  const o: Options = { lines: 1_000_000, rounds: 3, tools: ['portcullis', 'portcullis-1', 'fail2ban', 'crowdsec', 'grep', 'slice', 'node'] };
   for (let i = 0; i < argv.length; i += 2) {
     const [flag, value] = [argv[i], argv[i + 1]];
     if (value === undefined) throw new Error(`${flag}: needs a value`);
@@ -133,6 +136,13 @@ const TOOLS: Record<string, Tool> = {
     missing: () => (onPath('grep') ? undefined : 'no grep'),
     command: (file) => ['grep', '-c', 'SRC=', file],
     found: (stdout) => `${stdout.trim()} lines`,
+  },
+  slice: {
+    name: 'node: slice SRC and DPT',
+    what: "the issue's minimal Node loop, no detection",
+    missing: () => undefined,
+    command: (file) => [process.execPath, join(ROOT, 'bench', 'peers', 'slice-floor.mjs'), file],
+    found: (stdout) => `${stdout.trim().split(' ')[0]} distinct sources`,
   },
   node: {
     name: 'node: read + count lines',
@@ -219,6 +229,14 @@ async function main(): Promise<void> {
   }
   console.log(`\n${file}: ${lines.toLocaleString('en')} lines, ${(bytes / 1e6).toFixed(1)} MB; ${o.rounds} rounds; load average ${Math.min(...load).toFixed(1)}-${Math.max(...load).toFixed(1)}`);
   console.log(table(rows));
+  const slice = tools.find((t) => t === TOOLS.slice);
+  if (slice && (f2b || grep)) {
+    // where the issue's targets sit against a loop that does nothing but find two fields
+    const targets = [f2b ? `20x fail2ban-regex is ${(med.get(f2b)! / 20).toFixed(2)} s` : '', grep ? `10x grep is ${(med.get(grep)! * 10).toFixed(2)} s` : '']
+      .filter(Boolean)
+      .join(', ');
+    console.log(`targets: ${targets}; slicing SRC and DPT alone takes ${med.get(slice)!.toFixed(2)} s`);
+  }
   const summary = file + '.json';
   if (existsSync(summary)) {
     const s = JSON.parse(readFileSync(summary, 'utf8')) as { scanners?: { src: string }[] };
