@@ -2,7 +2,10 @@
  * The language server's latency, measured as an editor sees it: the built server (`packages/lsp/dist/server.js`,
  * so run `npx tsc -b` first) over stdio, driven by the same client as test/lsp.
  *
- *   node --import tsx bench/lsp.ts [--hovers 2000] [--log bench/out/mixed-100k.log]
+ *   node --import tsx bench/lsp.ts [--hovers 2000] [--log bench/out/mixed-100k.log] [--server FILE]
+ *
+ * `--server`: another build of the server to drive, such as the extension's bundle (packages/vscode-ext/dist/server.js,
+ * after its `npm run build`), which is what VS Code runs.
  *
  * For a 100k-line generated log (made by generate.ts when missing) and for the largest iptables-save dump of the
  * corpus: time from didOpen to the first publishDiagnostics, hover latency p50/p99 while the diagnostics pass
@@ -19,14 +22,16 @@ import { defaultOut, generate, Rng } from './generate.js';
 interface Args {
   hovers: number;
   log?: string;
+  server: string;
 }
 
 function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { hovers: 2000 };
+  const args: Args = { hovers: 2000, server: SERVER };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--hovers') args.hovers = Number(argv[++i]);
     else if (argv[i] === '--log') args.log = argv[++i];
-    else throw new Error(`unknown argument ${argv[i]} (expected --hovers N, --log FILE)`);
+    else if (argv[i] === '--server') args.server = resolve(argv[++i]);
+    else throw new Error(`unknown argument ${argv[i]} (expected --hovers N, --log FILE, --server FILE)`);
   }
   return args;
 }
@@ -52,10 +57,10 @@ async function hovers(client: TestClient, uri: string, lines: readonly string[],
   return out.sort((a, b) => a - b);
 }
 
-async function measure(label: string, languageId: string, file: string, settings: Record<string, unknown>, count: number): Promise<void> {
+async function measure(server: string, label: string, languageId: string, file: string, settings: Record<string, unknown>, count: number): Promise<void> {
   const text = readFileSync(file, 'utf8');
   const lines = text.split('\n');
-  const client = new TestClient({ locale: 'en', settings });
+  const client = new TestClient({ locale: 'en', settings, server });
   const uri = `file://${resolve(file)}`;
   try {
     await client.initialize();
@@ -84,7 +89,7 @@ async function measure(label: string, languageId: string, file: string, settings
 }
 
 const args = parseArgs(process.argv.slice(2));
-if (!existsSync(SERVER)) throw new Error(`${SERVER} is missing: run npx tsc -b first`);
+if (!existsSync(args.server)) throw new Error(`${args.server} is missing: build it first (npx tsc -b)`);
 const log = args.log ?? defaultOut(100_000, 42);
 if (!existsSync(log)) await generate({ lines: 100_000, seed: 42, out: log });
 const dumps = join(CORPUS, 'iptables-semantics-dumps');
@@ -92,5 +97,5 @@ const largest = readdirSync(dumps)
   .map((f) => join(dumps, f))
   .sort((a, b) => statSync(b).size - statSync(a).size)[0];
 // the generated hosts' Internet-facing interfaces (see generate.ts)
-await measure(`netfilter-log: ${log}`, 'netfilter-log', log, { wan: ['eth0', 'ens3'] }, args.hovers);
-await measure(`iptables: ${largest}`, 'iptables', largest, {}, args.hovers);
+await measure(args.server, `netfilter-log: ${log}`, 'netfilter-log', log, { wan: ['eth0', 'ens3'] }, args.hovers);
+await measure(args.server, `iptables: ${largest}`, 'iptables', largest, {}, args.hovers);

@@ -113,8 +113,11 @@ connection.onInitialize((params: InitializeParams) => {
 connection.onInitialized(async () => {
   if (canPullConfiguration) {
     void connection.client.register(DidChangeConfigurationNotification.type, { section: 'portcullis' }).catch(() => undefined);
+    const before = JSON.stringify(settings);
     await refreshSettings();
-    for (const d of documents.all()) scheduler.schedule(d.uri, 0);
+    // a document opened meanwhile is already being checked with these settings when the pull only repeats them
+    // (as the initialization options usually do): starting it again would throw that work away
+    if (JSON.stringify(settings) !== before) for (const d of documents.all()) scheduler.schedule(d.uri, 0);
   }
 });
 
@@ -128,7 +131,10 @@ connection.onDidChangeConfiguration(async (change) => {
 });
 
 connection.onDidOpenTextDocument(({ textDocument: t }) => {
-  thread.open(documents.open(t.uri, t.languageId, t.version, t.text), t.text);
+  // the diagnostics thread gets the text first, so that it splits its copy while this thread splits its own
+  const now = documents.clock();
+  thread.open(t.uri, t.languageId, t.version, t.text, now);
+  documents.open(t.uri, t.languageId, t.version, t.text, now);
   scheduler.schedule(t.uri, 0);
 });
 connection.onDidChangeTextDocument(({ textDocument: t, contentChanges }) => {
