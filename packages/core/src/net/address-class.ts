@@ -212,8 +212,36 @@ function compile(ranges: readonly AddressRange[]): readonly CompiledRange[] {
     .sort((a, b) => b.bits - a.bits);
 }
 
-const COMPILED_V4 = compile(IPV4_RANGES);
-const COMPILED_V6 = compile(IPV6_RANGES);
+/** The registry in the forms the look-ups use: CIDRs parsed, IPv4 rows as 32-bit network and mask. */
+interface Registry {
+  readonly v4: readonly CompiledRange[];
+  readonly v6: readonly CompiledRange[];
+  /** Longest prefix first, as `v4`. */
+  readonly v4Rows: readonly { readonly net: number; readonly mask: number; readonly entry: AddressRange }[];
+  readonly byCidr: ReadonlyMap<string, AddressRange>;
+}
+
+let registry: Registry | undefined;
+
+/**
+ * Built on first use, not at import: an idle cron run that has no new line classifies no address, and parsing the
+ * registry's CIDRs was about 3 ms of its start.
+ */
+function compiled(): Registry {
+  if (registry) return registry;
+  const v4 = compile(IPV4_RANGES);
+  registry = {
+    v4,
+    v6: compile(IPV6_RANGES),
+    v4Rows: v4.map((c) => ({
+      net: (((c.net[0]! << 24) | (c.net[1]! << 16) | (c.net[2]! << 8) | c.net[3]!) & maskOf(c.bits)) >>> 0,
+      mask: maskOf(c.bits),
+      entry: c.entry,
+    })),
+    byCidr: new Map([...IPV4_RANGES, ...IPV6_RANGES].map((r) => [r.cidr, r])),
+  };
+  return registry;
+}
 
 /** Whether the first `bits` bits of two equal-length byte arrays agree. */
 function prefixMatches(address: readonly number[], net: readonly number[], bits: number): boolean {
@@ -272,7 +300,8 @@ export function addressBytes(text: string): { family: 4 | 6; bytes: number[] } |
 
 /** The registry row that covers an address, most specific first; undefined for global unicast space. */
 function lookup(family: 4 | 6, bytes: readonly number[]): AddressRange | undefined {
-  for (const c of family === 4 ? COMPILED_V4 : COMPILED_V6) if (prefixMatches(bytes, c.net, c.bits)) return c.entry;
+  const r = compiled();
+  for (const c of family === 4 ? r.v4 : r.v6) if (prefixMatches(bytes, c.net, c.bits)) return c.entry;
   return undefined;
 }
 
@@ -301,14 +330,6 @@ function recall(key: string): AddressInfo | null | undefined {
   if (older !== undefined) remember(key, older);
   return older;
 }
-
-/** The IPv4 rows as 32-bit network and mask, longest prefix first (as COMPILED_V4). */
-const V4_ROWS = COMPILED_V4.map((c) => ({
-  net: (((c.net[0]! << 24) | (c.net[1]! << 16) | (c.net[2]! << 8) | c.net[3]!) & maskOf(c.bits)) >>> 0,
-  mask: maskOf(c.bits),
-  entry: c.entry,
-}));
-const ROW_BY_CIDR = new Map([...IPV4_RANGES, ...IPV6_RANGES].map((r) => [r.cidr, r]));
 
 function maskOf(bits: number): number {
   return bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
@@ -352,12 +373,12 @@ export function registryRow(text: string): AddressRange | null | undefined {
   if (text.length <= 15 && !text.includes(':')) {
     const n = dottedQuadAt(text, 0, text.length);
     if (n < 0) return undefined;
-    for (const r of V4_ROWS) if (((n & r.mask) >>> 0) === r.net) return r.entry;
+    for (const r of (registry ?? compiled()).v4Rows) if (((n & r.mask) >>> 0) === r.net) return r.entry;
     return null;
   }
   const info = classifyAddress(text);
   if (!info) return undefined;
-  return info.range ? (ROW_BY_CIDR.get(info.range) ?? null) : null;
+  return info.range ? (compiled().byCidr.get(info.range) ?? null) : null;
 }
 
 /** Classify an address. Results are frozen and shared between calls: never mutate them. */
