@@ -44,13 +44,8 @@ export class DiagnosticsThread {
     this.worker.postMessage(m);
   }
 
-  /**
-   * Before the main thread's own copy is made: every document but a rules file (the only kind the language id alone
-   * settles) goes over, since a plaintext document may be a log or become one. `now` is the main thread's clock for
-   * its copy, so year-less stamps decode alike on both threads.
-   */
-  open(uri: string, languageId: string, version: number, text: string, now: number): void {
-    if (languageId !== 'iptables') this.post({ type: 'open', uri, languageId, version, text, now });
+  open(doc: CachedDocument, text: string): void {
+    if (doc.kind === 'netfilter-log' || doc.kind === 'other') this.post({ type: 'open', uri: doc.uri, languageId: doc.languageId, version: doc.version, text, now: doc.now });
   }
 
   change(uri: string, version: number, changes: TextDocumentContentChangeEvent[]): void {

@@ -217,11 +217,10 @@ function splice<T>(list: T[], start: number, count: number, items: T[]): T[] {
 export class DocumentCache {
   private readonly docs = new Map<string, CachedDocument>();
 
-  constructor(readonly clock: () => number = Date.now) {}
+  constructor(private readonly clock: () => number = Date.now) {}
 
-  /** `now`: the clock for year-less stamps (see CachedDocument.now), read by the caller to share it with a copy. */
-  open(uri: string, languageId: string, version: number, text: string, now = this.clock()): CachedDocument {
-    const doc = new CachedDocument(uri, languageId, version, text, now);
+  open(uri: string, languageId: string, version: number, text: string): CachedDocument {
+    const doc = new CachedDocument(uri, languageId, version, text, this.clock());
     this.docs.set(uri, doc);
     return doc;
   }

@@ -131,10 +131,7 @@ connection.onDidChangeConfiguration(async (change) => {
 });
 
 connection.onDidOpenTextDocument(({ textDocument: t }) => {
-  // the diagnostics thread gets the text first, so that it splits its copy while this thread splits its own
-  const now = documents.clock();
-  thread.open(t.uri, t.languageId, t.version, t.text, now);
-  documents.open(t.uri, t.languageId, t.version, t.text, now);
+  thread.open(documents.open(t.uri, t.languageId, t.version, t.text), t.text);
   scheduler.schedule(t.uri, 0);
 });
 connection.onDidChangeTextDocument(({ textDocument: t, contentChanges }) => {
