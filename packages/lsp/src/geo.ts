@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { geoLookup, type GeoLookup } from '@portcullis/core';
+import { countryName, geoLookup, type GeoLookup } from '@portcullis/core';
 
 /**
  * Country data for hovers. The database is 8 MB, so it is read in the background after start-up and hovers leave the
@@ -44,6 +44,10 @@ export class GeoService {
         if (this.loadedFrom !== want) return;
         try {
           this.lookup = geoLookup({ country: { path: want, bytes } });
+          // the runtime's region names load on the first country named (about 20 ms): here, in the background,
+          // rather than in the first hover that shows a country
+          countryName('JP', 'en');
+          countryName('JP', 'ja');
         } catch (err) {
           this.warn(err instanceof Error ? err.message : String(err));
         }
