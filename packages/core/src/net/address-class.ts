@@ -373,7 +373,7 @@ export function registryRow(text: string): AddressRange | null | undefined {
   if (text.length <= 15 && !text.includes(':')) {
     const n = dottedQuadAt(text, 0, text.length);
     if (n < 0) return undefined;
-    for (const r of (registry ?? compiled()).v4Rows) if (((n & r.mask) >>> 0) === r.net) return r.entry;
+    for (const r of compiled().v4Rows) if (((n & r.mask) >>> 0) === r.net) return r.entry;
     return null;
   }
   const info = classifyAddress(text);
