@@ -73,7 +73,7 @@ export function finishReport(uri: string, counts: ReportCounts, lang: Lang, geo:
     why: f.why[lang],
   });
   const s = counts.summary;
-  const countries = geo ? countryTallies(new Map(counts.tallies), countryOf, 20).map((t) => ({ ...t, name: countryName(t.key, lang) })) : [];
+  const countries = geo ? countryTallies(counts.tallies, countryOf, 20).map((t) => ({ ...t, name: countryName(t.key, lang) })) : [];
   return {
     uri,
     lines: s.lines,

@@ -1,11 +1,10 @@
+import { NO_FINDINGS } from './closed-findings.js';
 import type { DetectEvent } from './event.js';
 import type { Finding } from './findings.js';
 import type { LongHorizonSnapshot } from './long-horizon.js';
 import { NoiseClassifier, NOISE_REASONS, type NoiseConfig, type NoiseReason, type NoiseVerdict } from './noise.js';
 import { ScanDetector, type ScanConfig, type ScanStats } from './scan-detector.js';
 import { SpoofDetector, type SpoofConfig, type SpoofStats } from './spoof.js';
-
-const NONE: readonly Finding[] = Object.freeze([]);
 
 /** The `detect` section of the configuration, as a plain object; anything left out takes its default. */
 export interface DetectConfig {
@@ -59,7 +58,7 @@ export class Detector {
     if (noise) {
       this.counts.noise++;
       this.counts.noiseByReason[noise.reason]++;
-      return NONE;
+      return NO_FINDINGS;
     }
     const spoofed = this.spoof.push(e);
     const scans = this.scan.push(e);

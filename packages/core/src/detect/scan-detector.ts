@@ -1,5 +1,6 @@
 import type { Text } from '../i18n/text.js';
 import { describeTcpFlags, type TcpProbe } from '../net/tcp-flags.js';
+import { ClosedFindings } from './closed-findings.js';
 import { isAllowedTraffic, type DetectEvent } from './event.js';
 import type { PortScanFinding, ScanKind, ScanShape } from './findings.js';
 import { LongHorizonTracker, type LongHorizonSnapshot } from './long-horizon.js';
@@ -154,8 +155,6 @@ function probeOf(e: DetectEvent, lateReplies: boolean): Probe | undefined {
   return { kind: 'other', key: KEY_OTHER };
 }
 
-const NONE: readonly PortScanFinding[] = Object.freeze([]);
-
 const KINDS: readonly ScanKind[] = ['syn', 'fin', 'xmas', 'null', 'ack', 'maimon', 'invalid', 'tcp', 'udp', 'sctp', 'icmp', 'icmp-sweep', 'other'];
 const KIND_BIT = Object.fromEntries(KINDS.map((k, i) => [k, 1 << i])) as Record<ScanKind, number>;
 const SHAPES: readonly ScanShape[] = ['vertical', 'horizontal', 'stealth', 'slow', 'long'];
@@ -263,8 +262,8 @@ export class ScanDetector {
   /** A threshold of 1 can be crossed by one line: then no line may wait for a second. */
   private readonly oneLineCanCross: boolean;
   readonly stats: ScanStats = { events: 0, probes: 0, allowed: 0, notProbes: 0, noSource: 0, evicted: 0 };
-  /** Findings closed by the push under way (see handOver). */
-  private closing: PortScanFinding[] = [];
+  /** Findings closed by the push under way. */
+  private readonly closed = new ClosedFindings<PortScanFinding>();
 
   constructor(config: Partial<ScanConfig> = {}) {
     this.config = resolveScanConfig(config);
@@ -311,22 +310,22 @@ export class ScanDetector {
     this.stats.events++;
     const t = e.time ?? (this.watermark === -Infinity ? 0 : this.watermark);
     if (t > this.watermark) this.watermark = t;
-    const closed = this.closing;
+    const closed = this.closed;
     this.sweepQuiet(closed);
 
     if (isAllowedTraffic(e.prefixAction)) {
       this.stats.allowed++;
-      return this.handOver();
+      return closed.take();
     }
     const src = e.src;
     if (!src) {
       this.stats.noSource++;
-      return this.handOver();
+      return closed.take();
     }
     const probe = probeOf(e, this.config.lateReplies);
     if (!probe) {
       this.stats.notProbes++;
-      return this.handOver();
+      return closed.take();
     }
     this.stats.probes++;
 
@@ -342,7 +341,7 @@ export class ScanDetector {
       if (s.addresses.length < MAX_ADDRESSES) s.addresses.push(src);
     }
     this.record(s, e, probe, t);
-    return this.handOver();
+    return closed.take();
   }
 
   /** End of input: every open episode that crossed a threshold, as findings. The detector is empty afterwards. */
@@ -360,32 +359,21 @@ export class ScanDetector {
     return out;
   }
 
-  /**
-   * What push closed, as a new array, or the shared empty one: nearly every push closes nothing, and an array per
-   * line was garbage for the collector to sweep.
-   */
-  private handOver(): readonly PortScanFinding[] {
-    if (this.closing.length === 0) return NONE;
-    const out = this.closing;
-    this.closing = [];
-    return out;
-  }
-
-  private sweepQuiet(closed: PortScanFinding[]): void {
+  private sweepQuiet(closed: ClosedFindings<PortScanFinding>): void {
     const horizon = this.watermark - this.idleMs;
     for (let s = this.sources.oldestValue(); s && s.last < horizon; s = this.sources.oldestValue()) {
       // Least recently heard first: the first one heard recently ends the sweep.
       this.sources.deleteOldest();
-      if (s.shapes !== 0) closed.push(this.finding(s));
+      if (s.shapes !== 0) closed.add(this.finding(s));
     }
   }
 
-  private evictOldest(closed: PortScanFinding[]): void {
+  private evictOldest(closed: ClosedFindings<PortScanFinding>): void {
     const s = this.sources.oldestValue();
     if (!s) return;
     this.sources.deleteOldest();
     this.stats.evicted++;
-    if (s.shapes !== 0) closed.push(this.finding(s));
+    if (s.shapes !== 0) closed.add(this.finding(s));
   }
 
   private record(s: SourceState, e: DetectEvent, probe: Probe, t: number): void {

@@ -14,7 +14,7 @@ export function sourcePart(line: string, parts: number): number {
   let end = line.indexOf(' ', at + 4);
   if (end < 0) end = line.length;
   const address = internAddressAt(line, at + 4, end) ?? line.slice(at + 4, end);
-  const key = address.includes(':') ? sourceKey(address) : address;
+  const key = sourceKey(address);
   let h = 0x811c9dc5;
   for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
   return (h >>> 0) % parts;

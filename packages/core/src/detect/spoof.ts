@@ -1,6 +1,7 @@
 import ipaddr from 'ipaddr.js';
 import type { Text } from '../i18n/text.js';
 import { classifyAddress, registryRow, type AddressClass, type AddressInfo } from '../net/address-class.js';
+import { ClosedFindings } from './closed-findings.js';
 import { isAllowedTraffic, type DetectEvent } from './event.js';
 import type { SpoofFinding } from './findings.js';
 import { LruMap } from './lru.js';
@@ -117,8 +118,6 @@ export interface SpoofStats {
   evicted: number;
 }
 
-const NONE: readonly SpoofFinding[] = Object.freeze([]);
-
 /**
  * Streaming spoofed-source detector: one finding per source and episode, with the interfaces it arrived on (the
  * decision drops it there, and only there). Same life cycle as `ScanDetector`: `push` returns episodes that ended,
@@ -132,8 +131,8 @@ export class SpoofDetector {
   private readonly sources = new LruMap<SpoofState>();
   private watermark = -Infinity;
   readonly stats: SpoofStats = { events: 0, spoofed: 0, harmless: 0, evicted: 0 };
-  /** Findings closed by the push under way (see handOver). */
-  private closing: SpoofFinding[] = [];
+  /** Findings closed by the push under way. */
+  private readonly closed = new ClosedFindings<SpoofFinding>();
 
   constructor(config: Partial<SpoofConfig> = {}) {
     const c: SpoofConfig = {
@@ -175,14 +174,14 @@ export class SpoofDetector {
     this.stats.events++;
     const t = e.time ?? (this.watermark === -Infinity ? 0 : this.watermark);
     if (t > this.watermark) this.watermark = t;
-    const closed = this.closing;
+    const closed = this.closed;
     const horizon = this.watermark - this.config.idleMs;
     for (let s = this.sources.oldestValue(); s && s.last < horizon; s = this.sources.oldestValue()) {
       this.sources.deleteOldest();
-      closed.push(this.finding(s));
+      closed.add(this.finding(s));
     }
     const v = this.check(e);
-    if (!v) return this.handOver();
+    if (!v) return closed.take();
     this.stats.spoofed++;
     const key = v.info.address;
     let s = this.sources.use(key);
@@ -193,7 +192,7 @@ export class SpoofDetector {
         if (oldest) {
           this.sources.deleteOldest();
           this.stats.evicted++;
-          closed.push(this.finding(oldest));
+          closed.add(this.finding(oldest));
         }
       }
       this.sources.set(key, s);
@@ -202,15 +201,7 @@ export class SpoofDetector {
     if (t < s.first) s.first = t;
     if (t > s.last) s.last = t;
     if (s.interfaces.size < 16) s.interfaces.add(v.interface);
-    return this.handOver();
-  }
-
-  /** What push closed, as a new array, or the shared empty one (most pushes close nothing). */
-  private handOver(): readonly SpoofFinding[] {
-    if (this.closing.length === 0) return NONE;
-    const out = this.closing;
-    this.closing = [];
-    return out;
+    return closed.take();
   }
 
   flush(): SpoofFinding[] {

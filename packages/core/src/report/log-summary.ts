@@ -161,10 +161,8 @@ export class LogSummary {
   }
 
   /** Every source tallied with its lines (for per-country totals, which need a lookup the core does not own). */
-  sourceTallies(): ReadonlyMap<string, number> {
-    const out = new Map<string, number>();
-    for (const [k, c] of this.sources) out.set(k, c.lines);
-    return out;
+  *sourceTallies(): IterableIterator<[source: string, lines: number]> {
+    for (const [k, c] of this.sources) yield [k, c.lines];
   }
 
   private settleMinute(): void {
@@ -174,14 +172,11 @@ export class LogSummary {
   }
 
   /** The port tallies keyed `443/tcp`, as reports show them. */
-  private portNames(): Map<string, number> {
-    const out = new Map<string, number>();
-    for (const [k, n] of this.ports) out.set(`${k % 65536}/${this.protocols.name(Math.floor(k / 65536))}`, n);
-    return out;
+  private *portNames(): IterableIterator<[port: string, lines: number]> {
+    for (const [k, n] of this.ports) yield [`${k % 65536}/${this.protocols.name(Math.floor(k / 65536))}`, n];
   }
 
   private timeline(slices: number): number[] {
-    this.settleMinute();
     if (this.first === undefined || this.last === undefined || slices < 1) return [];
     const out = new Array<number>(slices).fill(0);
     const from = Math.floor(this.first / MINUTE);
@@ -218,7 +213,7 @@ function addCount<K>(m: Map<K, number>, key: K, by: number, cap: number): void {
 }
 
 /** The n largest, busiest first, ties by key; one pass with a small sorted buffer, not a sort of every key. */
-export function topOf(m: ReadonlyMap<string, number>, n: number): Tally<string>[] {
+export function topOf(m: Iterable<readonly [string, number]>, n: number): Tally<string>[] {
   const out: Tally<string>[] = [];
   if (n < 1) return out;
   const before = (a: Tally<string>, b: Tally<string>) => a.lines > b.lines || (a.lines === b.lines && a.key < b.key);
@@ -236,7 +231,7 @@ export function topOf(m: ReadonlyMap<string, number>, n: number): Tally<string>[
 }
 
 /** Lines per country of the tallied sources (a lookup the caller owns), busiest first. */
-export function countryTallies(sources: ReadonlyMap<string, number>, countryOf: (address: string) => string | undefined, n: number): Tally<string>[] {
+export function countryTallies(sources: Iterable<readonly [string, number]>, countryOf: (address: string) => string | undefined, n: number): Tally<string>[] {
   const by = new Map<string, number>();
   for (const [src, lines] of sources) {
     const c = countryOf(src);
