@@ -70,7 +70,6 @@ function wholeNumber(flag: string, value: string, min: number): number {
   return n;
 }
 
-/** Runs a command under /usr/bin/time; resolves with its stdout and stderr (time's line removed), seconds, RSS. */
 // ---------------------------------------------------------------------------------------------------------------
 
 const portcullis: Tool = {

@@ -176,15 +176,15 @@ export class NftablesBackend implements Backend {
    * The comment every rule of ours carries: a hash of everything ensureScript() is made from, so a table whose rules
    * all carry it (and no others) is the one the script would build.
    */
-  ensureTag(wan: readonly string[], guard?: EnsureOptions['guard']): string {
+  private ensureTag(wan: readonly string[], guard?: EnsureOptions['guard']): string {
     const made = JSON.stringify([ENSURE_VERSION, this.table, this.sets, this.guardSets, this.hooks, wan, guard ?? null]);
     return `portcullis ${createHash('sha256').update(made).digest('hex').slice(0, 16)}`;
   }
 
   /** The ruleset text ensure() sends (also what dry-run prints). */
-  ensureScript(wan: readonly string[], guard?: EnsureOptions['guard']): string {
+  ensureScript(wan: readonly string[], guard?: EnsureOptions['guard'], ruleTag = this.ensureTag(wan, guard)): string {
     const t = `inet ${this.table}`;
-    const tag = ` comment "${this.ensureTag(wan, guard)}"`;
+    const tag = ` comment "${ruleTag}"`;
     const lines = [`add table ${t}`];
     for (const set of this.byName.values()) lines.push(`add set ${t} ${set.name} { type ${set.family === 4 ? 'ipv4_addr' : 'ipv6_addr'}; flags timeout; }`);
     const guarded = guard !== undefined && wan.length > 0;
@@ -228,9 +228,10 @@ export class NftablesBackend implements Backend {
   async ensure(options: EnsureOptions): Promise<Capabilities> {
     const wan = options.wan.map((w) => checkInterface(NAME, w));
     const guard = options.guard && { drop: options.guard.drop.map(checkCidr), exempt: options.guard.exempt.map(checkCidr) };
-    const script = this.ensureScript(wan, guard);
+    const tag = this.ensureTag(wan, guard);
+    const script = this.ensureScript(wan, guard, tag);
     const items = await this.readTable();
-    if (items && this.inShape(items, script, this.ensureTag(wan, guard), guard !== undefined && wan.length > 0)) {
+    if (items && this.inShape(items, script, tag, guard !== undefined && wan.length > 0)) {
       this.snapshot = { items, at: Date.now(), entriesUsed: false, setsUsed: false };
     } else {
       await this.transaction(script);

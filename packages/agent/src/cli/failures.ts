@@ -3,14 +3,14 @@
  * successful command never pays for the modules these classes live in (the config's YAML and schema, the state).
  */
 import { BackendError } from '../backends/backend.js';
-import { ConfigError } from '../config/load.js';
+import { ConfigError, formatIssue } from '../config/issues.js';
 import { JournalError } from '../sources/journald.js';
 import { LockBusyError } from '../state/lock.js';
 import { StateError } from '../state/store.js';
 
 /** Failures the user can act on: one line (or one per config problem), and the documented exit code. */
 export function knownFailure(err: unknown): { text: string; code: number } | undefined {
-  if (err instanceof ConfigError) return { text: err.issues.map((i) => `portcullis: ${i.file}:${i.line}:${i.column}: ${i.path ? `${i.path}: ` : ''}${i.message}`).join('\n'), code: 5 };
+  if (err instanceof ConfigError) return { text: err.issues.map((i) => `portcullis: ${formatIssue(i)}`).join('\n'), code: 5 };
   if (err instanceof BackendError) return { text: `portcullis: firewall: ${err.message}${err.stderr && !err.message.includes(err.stderr.trim()) ? ` (${err.command})` : ''}`, code: 6 };
   if (err instanceof LockBusyError) return { text: `portcullis: ${err.message}`, code: 7 };
   if (err instanceof StateError) return { text: `portcullis: state: ${err.message}`, code: 8 };

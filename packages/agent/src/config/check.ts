@@ -1,7 +1,7 @@
 /**
  * Parsing and checking a config file's text: YAML (with positions, so every problem names its line and column), the
  * schema's validator, then what a schema cannot say. The heavy part of loading a config: the yaml package and the
- * generated validator are some 440 kB of code to compile, so load.ts imports this module only when the settings
+ * generated validator are some 440 kB of code to compile, so loader.ts imports this module only when the settings
  * cache has no answer for the file (see settings-cache.ts).
  */
 import type { ErrorObject, ValidateFunction } from 'ajv';
@@ -456,7 +456,7 @@ export function checkConfigText(text: string, file: string): FileSettings {
 }
 
 /**
- * `checkConfigText`'s answer as data instead of a throw, for load.ts, which imports this module lazily: under the
+ * `checkConfigText`'s answer as data instead of a throw, for loader.ts, which imports this module lazily: under the
  * tests' loader (sources required as CommonJS, a lazy import loaded as an ES module) its ConfigError would be another
  * copy of the class, and `instanceof` would fail; plain issues cross that line.
  */

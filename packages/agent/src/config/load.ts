@@ -3,9 +3,7 @@
  * and the errors (issues.ts). Importing this module loads the checker, yaml and the validator with it; the CLI's
  * hot path imports loader.ts instead, so that a run whose settings come from the cache loads none of them.
  */
-export { DEFAULT_CONFIG_PATH } from './schema.js';
-export { ConfigError, formatIssue, type ConfigIssue } from './issues.js';
+export { ConfigError, type ConfigIssue } from './issues.js';
 export type * from './settings.js';
-export type { SettingsCache } from './settings-cache.js';
 export { checkConfigText } from './check.js';
-export { BACKENDS, loadConfig, resolveConfig, toDetectConfig, type LoadOptions } from './loader.js';
+export { loadConfig, resolveConfig, toDetectConfig, type LoadOptions } from './loader.js';

@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { Allowlist, type AllowEntry, type DetectConfig } from '@portcullis/core';
-import { BACKEND_TYPES, DEFAULT_CONFIG_PATH, type BackendType } from './schema.js';
+import { DEFAULT_CONFIG_PATH } from './schema.js';
 import {
   broadcastAddresses,
   connectedNetworks,
@@ -160,5 +160,3 @@ export function toDetectConfig(cfg: AgentConfig): DetectConfig {
   };
 }
 
-/** The backend names, for the CLI's `--help`. */
-export const BACKENDS: readonly BackendType[] = BACKEND_TYPES;

@@ -9,7 +9,7 @@
  * same size is still a miss. What it holds is believed only if the entry is ours (owned by this user, writable by no
  * one else, not a symlink), parses, and its payload matches its checksum; anything else is a miss, never an error:
  * the config is then checked as if there were no cache, and the entry rewritten. Comparing the text itself instead
- * of a digest of it keeps node:crypto out of an idle run (a few ms to load); the checksum is only against damage,
+ * of a digest of it spares a hit the hashing of the whole file; the checksum is only against damage,
  * since a forged entry would need our user's rights, with which the config itself could be changed.
  *
  * It is used only where a directory was given (`PORTCULLIS_CACHE_DIR`, or systemd's `CACHE_DIRECTORY` from the

@@ -1,6 +1,6 @@
 /**
  * The shapes of a configuration: what the file says (`FileSettings`, made by check.ts or read back from the settings
- * cache) and what a run works with once the machine's facts are added (`AgentConfig`, made by load.ts). Types only,
+ * cache) and what a run works with once the machine's facts are added (`AgentConfig`, made by loader.ts). Types only,
  * so that naming them loads nothing.
  */
 import type { AllowEntry, BanPolicy, NoiseReason } from '@portcullis/core';

@@ -201,7 +201,7 @@ export interface ReadFactsOptions {
  * all ::/0` and the other tables' dropped). Its answer is one JSON list per line; undefined when it is anything
  * else (an iproute2 that prints nothing for an empty answer, a failure): readSystemFacts then asks one by one.
  */
-export const FACTS_BATCH = 'route show default\nroute show table all ::/0\naddr show\n';
+const FACTS_BATCH = 'route show default\nroute show table all ::/0\naddr show\n';
 
 async function batchFacts(run: Runner): Promise<SystemFacts | undefined> {
   try {

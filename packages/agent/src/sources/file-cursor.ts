@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import { createHash } from 'node:crypto';
 import type { FileCursor } from './cursor.js';
 import { nodeFileSystem, type FileInfo, type FileSystem, type ReadHandle } from './fs.js';
 import { placedLines } from './lines.js';
@@ -45,12 +46,8 @@ export interface NewLines extends AsyncIterable<SourceLine> {
   readonly notes: readonly string[];
 }
 
-/** sha256 of nothing: the fingerprint of a file not there yet (a constant, so that no hash module loads for it). */
-const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
-
-// node:crypto and node:zlib load only when a file is opened (an unchanged file costs one stat and needs neither;
-// loading them took a few ms of an idle run's start). Every fingerprint is of a piece opened first.
-let crypto: typeof import('node:crypto') | undefined;
+// node:zlib loads only for a compressed rotated file (gzHead, gunzipLines); node:crypto is not put off the same way,
+// since the state's lock and the nftables backend load it at a run's start anyway
 
 /** A part of a file to read in this run, in order. */
 interface Piece {
@@ -98,7 +95,6 @@ export function readNew(cursor: FileCursor | undefined, path: string, options: R
       throw err;
     }
     opened.push(handle);
-    crypto ??= await import('node:crypto');
     const info = await handle.info();
     // a name reused between readdir and open: not the file we picked
     if (known && (known.dev !== info.dev || known.ino !== info.ino)) return undefined;
@@ -240,7 +236,7 @@ export function readNew(cursor: FileCursor | undefined, path: string, options: R
       if (cursor) return cursor;
       // No file yet: when it appears, all of it is new. Inode 0 names no file, so the next run reads it from 0.
       if (absent) {
-        return { kind: 'file', path, file: path, dev: '0', ino: '0', offset: 0, fingerprint: EMPTY_SHA256, fingerprintLength: 0, size: 0, mtimeNs: '0', compressed: false };
+        return { kind: 'file', path, file: path, dev: '0', ino: '0', offset: 0, fingerprint: sha256(Buffer.alloc(0)), fingerprintLength: 0, size: 0, mtimeNs: '0', compressed: false };
       }
       return undefined;
     },
@@ -248,8 +244,7 @@ export function readNew(cursor: FileCursor | undefined, path: string, options: R
 }
 
 function sha256(bytes: Buffer): string {
-  if (!crypto) throw new Error('a fingerprint before any file was opened');
-  return crypto.createHash('sha256').update(bytes).digest('hex');
+  return createHash('sha256').update(bytes).digest('hex');
 }
 
 async function plainHead(handle: ReadHandle, n: number): Promise<Buffer> {
