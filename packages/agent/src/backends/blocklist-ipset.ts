@@ -12,6 +12,7 @@
 import { BackendError } from './backend.js';
 import { checkListEntries, checkListName, type BlocklistInfo, type BlocklistLoad, type BlocklistOps } from './blocklist.js';
 import type { Runner } from './runner.js';
+import { parseSetHeaders } from './ipset-headers.js';
 import { runTool } from './tool.js';
 import { checkSeconds } from './validate.js';
 
@@ -126,20 +127,7 @@ export class IpsetBlocklists implements BlocklistOps {
   private async headers(mayReuse: boolean): Promise<Map<string, { type: string; entries: number }>> {
     const text = (mayReuse ? this.options.known?.() : undefined) ?? (await runTool(this.options.runner, { command: this.ipset, args: ['list', '-t'] }));
     const sets = new Map<string, { type: string; entries: number }>();
-    let name: string | undefined;
-    for (const line of text.split('\n')) {
-      const m = /^(Name|Type|Number of entries): ?(.*)$/.exec(line);
-      if (!m) continue;
-      if (m[1] === 'Name') {
-        name = m[2]!.trim();
-        if (name.startsWith(PREFIX)) sets.set(name, { type: '', entries: 0 });
-        else name = undefined;
-      } else if (name) {
-        const s = sets.get(name)!;
-        if (m[1] === 'Type') s.type = m[2]!.trim();
-        else s.entries = Number(m[2]);
-      }
-    }
+    for (const [name, h] of parseSetHeaders(text)) if (name.startsWith(PREFIX)) sets.set(name, { type: h.type, entries: h.entries ?? 0 });
     return sets;
   }
 }

@@ -15,7 +15,7 @@
 import { BackendError } from './backend.js';
 import { checkListEntries, checkListName, type BlocklistInfo, type BlocklistLoad, type BlocklistOps } from './blocklist.js';
 import type { Runner } from './runner.js';
-import { runTool, shown, type ToolCall } from './tool.js';
+import { nftJsonItems, runTool, type ToolCall } from './tool.js';
 import { checkSeconds } from './validate.js';
 
 export interface NftListOptions {
@@ -136,15 +136,7 @@ export class NftBlocklists implements BlocklistOps {
     }
     // a dry run without a kernel to ask answers reads with nothing: no sets yet
     if (!text.trim()) return [];
-    let doc: unknown;
-    try {
-      doc = JSON.parse(text);
-    } catch {
-      throw new BackendError(`${shown(call)}: unexpected answer: not JSON`, shown(call), text.slice(0, 2000));
-    }
-    const items = (doc as { nftables?: unknown }).nftables;
-    if (!Array.isArray(items)) return [];
-    return this.ourSetNames(items);
+    return this.ourSetNames(nftJsonItems(call, text) ?? []);
   }
 
   private ourSetNames(items: readonly unknown[]): string[] {

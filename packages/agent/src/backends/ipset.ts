@@ -32,6 +32,7 @@ import {
   type KernelEntry,
 } from './backend.js';
 import { IpsetBlocklists } from './blocklist-ipset.js';
+import { parseSetHeaders, type SetHeader } from './ipset-headers.js';
 import type { Runner } from './runner.js';
 import { runTool, type ToolCall } from './tool.js';
 import { checkBan, checkCidr, checkInterface, checkKey, checkName } from './validate.js';
@@ -78,13 +79,6 @@ interface SetInfo {
   readonly name: string;
   readonly kind: BanKind;
   readonly family: AddressFamily;
-}
-
-interface SetHeader {
-  readonly type: string;
-  readonly header: string;
-  /** `Number of entries`, when this ipset prints it. */
-  entries?: number;
 }
 
 /**
@@ -251,7 +245,7 @@ export class IpsetBackend implements Backend {
    */
   private async ensureSets(): Promise<Map<string, SetHeader>> {
     const text = await this.tool({ command: this.cmd.ipset, args: ['list', '-t'] });
-    const headers = parseHeaders(text);
+    const headers = parseSetHeaders(text);
     // what ensure writes next (sets created, guard sets refilled, hooks) changes no count of a ban or list set
     this.snapshot = { text, headers, at: Date.now(), entriesUsed: false, setsUsed: false };
     const create: string[] = [];
@@ -339,29 +333,6 @@ export class IpsetBackend implements Backend {
 
 function escape(name: string): string {
   return name.replace(/[.\\^$*+?()[\]{}|-]/g, '\\$&');
-}
-
-/** `ipset list -t` (all sets, headers only): name → type and header line. */
-function parseHeaders(text: string): Map<string, SetHeader> {
-  const sets = new Map<string, SetHeader>();
-  let name: string | undefined;
-  let type = '';
-  for (const line of text.split('\n')) {
-    const m = /^(Name|Type|Header|Number of entries): ?(.*)$/.exec(line);
-    if (!m) continue;
-    if (m[1] === 'Name') {
-      name = m[2].trim();
-      type = '';
-    } else if (m[1] === 'Type') {
-      type = m[2].trim();
-    } else if (m[1] === 'Header') {
-      if (name) sets.set(name, { type, header: m[2].trim() });
-    } else if (name && /^\d+$/.test(m[2].trim())) {
-      const set = sets.get(name);
-      if (set) set.entries = Number(m[2]);
-    }
-  }
-  return sets;
 }
 
 /**

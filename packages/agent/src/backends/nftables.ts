@@ -42,7 +42,7 @@ import {
 } from './backend.js';
 import { NftBlocklists } from './blocklist-nft.js';
 import type { Runner } from './runner.js';
-import { runTool, shown, type ToolCall } from './tool.js';
+import { nftJsonItems, runTool, shown, unexpectedAnswer, type ToolCall } from './tool.js';
 import { checkBan, checkCidr, checkInterface, checkKey, checkName, keyString } from './validate.js';
 import type { SetNames } from './ipset.js';
 
@@ -375,15 +375,8 @@ const ENSURE_VERSION = 1;
 
 /** The items of `nft -j list ...`; a BackendError naming the command when the answer is not what nft prints. */
 function parseTable(call: ToolCall, text: string): unknown[] {
-  const bad = (why: string): BackendError => new BackendError(`${shown(call)}: unexpected answer: ${why}`, shown(call), text.slice(0, 2000));
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch {
-    throw bad('not JSON');
-  }
-  const items = (doc as { nftables?: unknown } | null)?.nftables;
-  if (!Array.isArray(items)) throw bad('no "nftables" array');
+  const items = nftJsonItems(call, text);
+  if (!items) throw unexpectedAnswer(call, text, 'no "nftables" array');
   return items;
 }
 

@@ -54,3 +54,20 @@ function offendingLine(call: ToolCall, stderr: string, second: string | undefine
   if (!line) return '';
   return ` (input line ${n}: ${line.length > 160 ? `${line.slice(0, 160)}…` : line})`;
 }
+
+/** An answer of the tool that is not what it should be: a BackendError naming the call, with the start of the answer. */
+export function unexpectedAnswer(call: ToolCall, text: string, why: string): BackendError {
+  return new BackendError(`${shown(call)}: unexpected answer: ${why}`, shown(call), text.slice(0, 2000));
+}
+
+/** The `nftables` array of an `nft -j` answer; undefined when the JSON holds none. Text that is not JSON is an error. */
+export function nftJsonItems(call: ToolCall, text: string): unknown[] | undefined {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    throw unexpectedAnswer(call, text, 'not JSON');
+  }
+  const items = (doc as { nftables?: unknown } | null)?.nftables;
+  return Array.isArray(items) ? items : undefined;
+}
