@@ -16,7 +16,7 @@
  * - ensure() compares our hooks (rules matching one of our sets) with the wanted ones from `iptables -S`, so a second
  *   ensure changes nothing, a changed WAN list replaces the old spoof hooks, and duplicates are removed.
  * - ensure()'s `ipset list -t` (every set's header, with its number of entries) also answers the run's next
- *   questions once (see SetsSnapshot): list() skips the sets it showed empty, and the blocklists take their headers
+ *   questions once (see ensure-reading.ts): list() skips the sets it showed empty, and the blocklists take their headers
  *   from it, instead of up to five more processes on a run with nothing new.
  */
 import { parseAddress } from '@portcullis/core';
@@ -32,6 +32,7 @@ import {
   type KernelEntry,
 } from './backend.js';
 import { IpsetBlocklists } from './blocklist-ipset.js';
+import { EnsureReading } from './ensure-reading.js';
 import { parseSetHeaders, type SetHeader } from './ipset-headers.js';
 import type { Runner } from './runner.js';
 import { runTool, type ToolCall } from './tool.js';
@@ -81,24 +82,6 @@ interface SetInfo {
   readonly family: AddressFamily;
 }
 
-/**
- * How long ensure()'s `ipset list -t` may stand in for a fresh one: a run asks within milliseconds; a long-lived
- * process (`follow`) must not be answered from a reading taken long before.
- */
-const SNAPSHOT_MS = 5000;
-
-/**
- * ensure()'s `ipset list -t`, kept for list() (which sets hold entries) and the blocklists (their sets' headers),
- * once each. apply() and remove() drop it (the counts change); so do the blocklists' own writes.
- */
-interface SetsSnapshot {
-  readonly text: string;
-  readonly headers: ReadonlyMap<string, SetHeader>;
-  readonly at: number;
-  entriesUsed: boolean;
-  setsUsed: boolean;
-}
-
 export class IpsetBackend implements Backend {
   readonly name = NAME;
   readonly sets: SetNames;
@@ -109,7 +92,8 @@ export class IpsetBackend implements Backend {
   private readonly cmd: { ipset: string; rules: Record<AddressFamily, string>; restore: Record<AddressFamily, string> };
   private readonly byName: Map<string, SetInfo>;
   readonly blocklists: IpsetBlocklists;
-  private snapshot?: SetsSnapshot;
+  /** ensure()'s `ipset list -t`, for list() (which sets hold entries) and the blocklists (their sets' headers). */
+  private readonly reading = new EnsureReading<{ readonly text: string; readonly headers: ReadonlyMap<string, SetHeader> }>();
 
   constructor(options: IpsetOptions) {
     this.run = options.runner;
@@ -145,9 +129,9 @@ export class IpsetBackend implements Backend {
       ipsetCmd: this.cmd.ipset,
       iptablesCmd: this.cmd.rules,
       restoreCmd: this.cmd.restore,
-      known: () => this.fromSnapshot('setsUsed')?.text,
+      known: () => this.reading.take('sets')?.text,
       changed: () => {
-        this.snapshot = undefined;
+        this.reading.drop();
       },
     });
   }
@@ -208,7 +192,7 @@ export class IpsetBackend implements Backend {
     // Validate the whole batch before building any text: one bad entry refuses all of it.
     const checked = bans.map((b) => checkBan(NAME, b));
     if (!checked.length) return;
-    this.snapshot = undefined;
+    this.reading.drop();
     const lines = checked.map((b) => `add ${this.setName(b.kind, b.family)} ${b.address} timeout ${b.seconds}`);
     await this.tool({ command: this.cmd.ipset, args: ['restore', '-exist'], input: `${lines.join('\n')}\n` });
   }
@@ -216,7 +200,7 @@ export class IpsetBackend implements Backend {
   async remove(keys: readonly BanKey[]): Promise<void> {
     const checked = keys.map((k) => checkKey(NAME, k));
     if (!checked.length) return;
-    this.snapshot = undefined;
+    this.reading.drop();
     const lines = checked.map((k) => `del ${this.setName(k.kind, k.family)} ${k.address}`);
     // -exist: deleting an entry that is not there (expired meanwhile) is no error.
     await this.tool({ command: this.cmd.ipset, args: ['restore', '-exist'], input: `${lines.join('\n')}\n` });
@@ -227,7 +211,7 @@ export class IpsetBackend implements Backend {
    * after ensure(), only for the sets whose header showed entries.
    */
   async list(): Promise<KernelEntry[]> {
-    const known = this.fromSnapshot('entriesUsed')?.headers;
+    const known = this.reading.take('entries')?.headers;
     const sets = [...this.byName.values()].filter((set) => known?.get(set.name)?.entries !== 0);
     const outputs = await Promise.all(
       sets.map(async (set) => ({ set, out: await this.tool({ command: this.cmd.ipset, args: ['list', '-o', 'save', set.name] }) })),
@@ -247,7 +231,7 @@ export class IpsetBackend implements Backend {
     const text = await this.tool({ command: this.cmd.ipset, args: ['list', '-t'] });
     const headers = parseSetHeaders(text);
     // what ensure writes next (sets created, guard sets refilled, hooks) changes no count of a ban or list set
-    this.snapshot = { text, headers, at: Date.now(), entriesUsed: false, setsUsed: false };
+    this.reading.keep({ text, headers });
     const create: string[] = [];
     for (const set of this.byName.values()) {
       const have = headers.get(set.name);
@@ -322,13 +306,6 @@ export class IpsetBackend implements Backend {
     return runTool(this.run, call);
   }
 
-  /** ensure()'s reading, for one use by `use` (see SetsSnapshot). */
-  private fromSnapshot(use: 'entriesUsed' | 'setsUsed'): SetsSnapshot | undefined {
-    const s = this.snapshot;
-    if (!s || s[use] || Date.now() - s.at > SNAPSHOT_MS) return undefined;
-    s[use] = true;
-    return s;
-  }
 }
 
 function escape(name: string): string {

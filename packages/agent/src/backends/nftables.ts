@@ -25,7 +25,7 @@
  *   expire on the old time; deleting and adding in the same transaction does refresh it, and the first add makes the
  *   delete safe for absent elements (nft 1.0.6 has no `destroy`). remove() is the add + delete half.
  * - list() is one `nft -j list table`, reading each element's `expires` (whole seconds left), or the answer ensure()
- *   just read when nothing was written since (see TableSnapshot).
+ *   just read when nothing was written since (see ensure-reading.ts).
  */
 import { createHash } from 'node:crypto';
 import { parseAddress } from '@portcullis/core';
@@ -42,6 +42,7 @@ import {
 } from './backend.js';
 import { NftBlocklists } from './blocklist-nft.js';
 import type { Runner } from './runner.js';
+import { EnsureReading } from './ensure-reading.js';
 import { nftJsonItems, runTool, shown, unexpectedAnswer, type ToolCall } from './tool.js';
 import { checkBan, checkCidr, checkInterface, checkKey, checkName, keyString } from './validate.js';
 import type { SetNames } from './ipset.js';
@@ -105,23 +106,6 @@ interface NftJsonRule {
 
 /** `filter - 10` as nft -j prints a base chain's priority. */
 const PRIORITY_NUMBER = -10;
-/**
- * How long ensure()'s reading of the table may stand in for a fresh one. A run asks within milliseconds; a
- * long-lived process (`follow`) must not be answered from a reading taken long before.
- */
-const SNAPSHOT_MS = 5000;
-
-/**
- * ensure()'s answer from `nft -j list table`, kept for the run's next questions: list() (reconcile) and the
- * blocklists' set names. Each may use it once; any write of ours drops it, since it no longer says what is there.
- */
-interface TableSnapshot {
-  readonly items: readonly unknown[];
-  readonly at: number;
-  entriesUsed: boolean;
-  setsUsed: boolean;
-}
-
 export class NftablesBackend implements Backend {
   readonly name = NAME;
   readonly table: string;
@@ -132,7 +116,8 @@ export class NftablesBackend implements Backend {
   private readonly nft: string;
   private readonly byName: Map<string, SetInfo>;
   readonly blocklists: NftBlocklists;
-  private snapshot?: TableSnapshot;
+  /** ensure()'s `nft -j list table`, for list() (reconcile) and the blocklists' set names. */
+  private readonly reading = new EnsureReading<readonly unknown[]>();
 
   constructor(options: NftablesOptions) {
     this.run = options.runner;
@@ -161,9 +146,9 @@ export class NftablesBackend implements Backend {
       table: this.table,
       hooks: this.hooks,
       nftCmd: this.nft,
-      known: () => this.fromSnapshot('setsUsed'),
+      known: () => this.reading.take('sets'),
       changed: () => {
-        this.snapshot = undefined;
+        this.reading.drop();
       },
     });
   }
@@ -232,7 +217,7 @@ export class NftablesBackend implements Backend {
     const script = this.ensureScript(wan, guard, tag);
     const items = await this.readTable();
     if (items && this.inShape(items, script, tag, guard !== undefined && wan.length > 0)) {
-      this.snapshot = { items, at: Date.now(), entriesUsed: false, setsUsed: false };
+      this.reading.keep(items);
     } else {
       await this.transaction(script);
     }
@@ -272,7 +257,7 @@ export class NftablesBackend implements Backend {
   }
 
   async list(): Promise<KernelEntry[]> {
-    const items = this.fromSnapshot('entriesUsed') ?? parseTable(this.listCall, await runTool(this.run, this.listCall));
+    const items = this.reading.take('entries') ?? parseTable(this.listCall, await runTool(this.run, this.listCall));
     const bad = (why: string): BackendError => new BackendError(`${shown(this.listCall)}: unexpected answer: ${why}`, shown(this.listCall));
     const out: KernelEntry[] = [];
     for (const item of items as unknown[]) {
@@ -316,14 +301,6 @@ export class NftablesBackend implements Backend {
     }
   }
 
-  /** ensure()'s reading, for one use by `use` (see TableSnapshot). */
-  private fromSnapshot(use: 'entriesUsed' | 'setsUsed'): readonly unknown[] | undefined {
-    const s = this.snapshot;
-    if (!s || s[use] || Date.now() - s.at > SNAPSHOT_MS) return undefined;
-    s[use] = true;
-    return s.items;
-  }
-
   /**
    * True when the table holds what `script` would make: our four sets with their type and timeouts, the guard's sets
    * exactly when guarded, a base chain at our priority for each hook of ours and none for the others, and in each
@@ -365,7 +342,7 @@ export class NftablesBackend implements Backend {
   }
 
   private async transaction(script: string): Promise<void> {
-    this.snapshot = undefined;
+    this.reading.drop();
     await runTool(this.run, { command: this.nft, args: ['-f', '-'], input: script });
   }
 }
