@@ -16,7 +16,7 @@
  * unit's `CacheDirectory=portcullis`) and only by the bundled CLI (the build identity is set by build.mjs): the
  * state directory cannot hold it, since where that is comes from the config itself.
  */
-import { closeSync, constants, fstatSync, mkdirSync, openSync, readSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { FileSettings } from './settings.js';
@@ -80,14 +80,8 @@ export function cachedSettings(cache: SettingsCache, file: string, text: string)
       const st = fstatSync(fd);
       // someone else's file (or one others may write) says nothing about what we checked
       if (!st.isFile() || st.size > MAX_BYTES || st.uid !== process.geteuid?.() || (st.mode & 0o022) !== 0) return undefined;
-      const buf = Buffer.allocUnsafe(st.size);
-      let got = 0;
-      while (got < buf.length) {
-        const n = readSync(fd, buf, got, buf.length - got, got);
-        if (n === 0) return undefined;
-        got += n;
-      }
-      raw = buf.toString('utf8');
+      // entries are only ever replaced by rename, so this one does not change while it is read
+      raw = readFileSync(fd, 'utf8');
     } finally {
       closeSync(fd);
     }
