@@ -49,6 +49,19 @@ describe('detect/long-horizon', () => {
       assert.ok(t.view('a')!.ports <= 9);
     });
 
+    it("counts within the window ending at the source's own last probe, whatever other sources' lines came later", () => {
+      // a scan split across threads by source closes an episode at a different later line in each thread
+      const alone = new LongHorizonTracker(CONFIG);
+      const crowded = new LongHorizonTracker(CONFIG);
+      for (let i = 0; i < 20; i++) {
+        alone.add('a', i, 'h', i * HOUR);
+        crowded.add('a', i, 'h', i * HOUR);
+      }
+      crowded.add('b', 1, 'h', 30 * HOUR);
+      assert.equal(alone.view('a')!.ports, 20);
+      assert.deepEqual(crowded.view('a'), alone.view('a'));
+    });
+
     it('a retransmitted or re-read probe changes nothing', () => {
       const t = new LongHorizonTracker(CONFIG);
       for (let r = 0; r < 50; r++) for (let p = 0; p < 3; p++) t.add('a', p, 'h', r * MIN);

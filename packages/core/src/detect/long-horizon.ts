@@ -136,11 +136,16 @@ export class LongHorizonTracker {
     return e.byPorts || e.byHosts;
   }
 
-  /** The source as it stands; undefined when it is not followed. */
+  /**
+   * The source as it stands, counted within the window that ends at its own last probe; undefined when it is not
+   * followed. Not the window ending at the newest line read: an episode closes at whichever later line first shows
+   * it quiet, and when a scan is split across threads by source, that line differs from thread to thread, so its
+   * counts would too.
+   */
   view(key: string): LongHorizonView | undefined {
     const e = this.sources.get(key);
     if (!e) return undefined;
-    const from = this.watermark - this.config.windowMs;
+    const from = e.last - this.config.windowMs;
     expireOld(e.ports, from);
     expireOld(e.hosts, from);
     return {
