@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
+import { createReadStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { splitLines } from '../../packages/agent/src/cli/input.js';
+import { fileURLToPath } from 'node:url';
+import { readOwnLineBatches, splitLineBatches, splitLines, splitOwnLineBatches } from '../../packages/agent/src/cli/input.js';
+import { sourcePart } from '../../packages/core/src/index.js';
 
 async function collect(chunks: (string | Buffer)[]): Promise<string[]> {
   const out: string[] = [];
@@ -26,5 +31,92 @@ describe('agent input: line splitting', () => {
   it('keeps a line longer than any chunk whole', async () => {
     const long = 'A'.repeat(3_000_000);
     assert.deepEqual((await collect([long.slice(0, 1_000_000), long.slice(1_000_000), '\nB'])).map((l) => l.length), [3_000_000, 1]);
+  });
+});
+
+/** The lines `splitOwnLineBatches` gives for `part`, all batches joined. */
+async function own(stream: NodeJS.ReadableStream, part: number, parts: number): Promise<string[]> {
+  const out: string[] = [];
+  for await (const batch of splitOwnLineBatches(stream, part, parts)) out.push(...batch.lines);
+  return out;
+}
+
+async function all(stream: NodeJS.ReadableStream): Promise<string[]> {
+  const out: string[] = [];
+  for await (const lines of splitLineBatches(stream)) out.push(...lines);
+  return out;
+}
+
+/** Each part's lines are exactly the lines splitLineBatches gives whose sourcePart is that part, in order. */
+async function assertPartsSplit(open: () => NodeJS.ReadableStream, where: string): Promise<void> {
+  const lines = await all(open());
+  for (const parts of [2, 3]) {
+    let total = 0;
+    for (let part = 0; part < parts; part++) {
+      const mine = await own(open(), part, parts);
+      assert.deepEqual(mine, lines.filter((l) => sourcePart(l, parts) === part), `${where}: part ${part} of ${parts}`);
+      total += mine.length;
+    }
+    assert.equal(total, lines.length, `${where}: every line in one part of ${parts}`);
+  }
+}
+
+describe('agent input: one part of the lines, by source (a scan thread\'s reader)', () => {
+  const sample = readFileSync(fileURLToPath(new URL('../../samples/sample.log', import.meta.url)), 'latin1').split('\n').filter(Boolean);
+  const crafted = [
+    'Mar  1 00:00:01 fw kernel: IN=eth0 OUT= SRC=203.0.113.7 DST=198.51.100.1 LEN=60 PROTO=TCP SPT=1 DPT=22\r',
+    'Mar  1 00:00:02 fw kernel: IN=eth0 OUT= SRC=2001:0db8:0001:0002:0000:0000:0000:0001 DST=2001:db8::1 LEN=60\r',
+    '',
+    'Mar  1 00:00:03 web01 dhclient[60612]: DHCPREQUEST on ens3',
+    'Mar  1 00:00:04 SRC=198.51.100.9 kernel: IN=eth0 SRC=203.0.113.8 DST=198.51.100.1',
+    'Mar  1 00:00:05 送信元 kernel: IN=eth0 SRC=203.0.113.9 DST=198.51.100.1 é',
+    'Mar  1 00:00:06 fw kernel: IN=eth0 SRC=192.0.2.1é DST=198.51.100.1',
+    'Mar  1 00:00:07 fw kernel: IN=eth0 SRC=010.0.0.1 DST=198.51.100.1\r',
+    '\r',
+    'SRC=',
+    'Mar  1 00:00:08 fw kernel: IN=eth0 SRC=203.0.113.10',
+  ];
+  let dir: string;
+  before(() => (dir = mkdtempSync(join(tmpdir(), 'pcl-own-lines-'))));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  function file(name: string, text: string | Buffer): string {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    return path;
+  }
+
+  it('gives each part its own lines, as splitLineBatches gives them, whatever the chunk size', async () => {
+    const lines = [...crafted, ...sample, ...crafted, ...sample.map((l) => `${l}\r`)];
+    for (const ending of ['\n', '']) {
+      const path = file('mixed.log', lines.join('\n') + ending);
+      for (const highWaterMark of [16, 250, 1 << 20]) await assertPartsSplit(() => createReadStream(path, { highWaterMark }), `${highWaterMark} bytes a chunk, ending ${JSON.stringify(ending)}`);
+    }
+  });
+
+  it('an ASCII-only file, and lines cut at every byte', async () => {
+    await assertPartsSplit(() => createReadStream(file('ascii.log', sample.join('\n')), { highWaterMark: 13 }), 'ascii');
+    const text = Buffer.from(crafted.slice(4, 7).join('\n') + '\nSRC=192.0.2.3\r\n');
+    for (let a = 0; a <= text.length; a++) {
+      await assertPartsSplit(() => Readable.from([text.subarray(0, a), text.subarray(a)]), `cut at ${a}`);
+    }
+  });
+
+  it('empty input, a lone newline, and a last line without one', async () => {
+    for (const text of ['', '\n', '\n\n', '\r\n', 'SRC=203.0.113.7', 'x\nSRC=203.0.113.7\r']) {
+      await assertPartsSplit(() => Readable.from([Buffer.from(text)]), JSON.stringify(text));
+    }
+  });
+
+  it('reads the named files one after the other, and names one that cannot be read', async () => {
+    const a = file('a.log', crafted.join('\n'));
+    const b = file('b.log', sample.join('\n') + '\n');
+    const expected = [...crafted, ...sample].map((l) => l.replace(/\r$/, '')).filter((l) => sourcePart(l, 2) === 1);
+    const got: string[] = [];
+    for await (const batch of readOwnLineBatches([a, b], 1, 2)) got.push(...batch.lines);
+    assert.deepEqual(got, expected);
+    await assert.rejects(async () => {
+      for await (const _ of readOwnLineBatches([join(dir, 'missing.log')], 0, 2)) void _;
+    }, /missing\.log: cannot read: no such file/);
   });
 });

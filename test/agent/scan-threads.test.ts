@@ -1,14 +1,52 @@
 // `portcullis scan --threads N`: the input split by source across worker threads gives the report of one thread.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
+import fc from 'fast-check';
 import { generate, GENERATED_UTC_OFFSET, GENERATED_YEAR } from '../../bench/generate.js';
-import { sourcePart as partOf } from '../../packages/core/src/index.js';
+import { splitLines } from '../../packages/agent/src/cli/input.js';
+import { sourcePart as partOf, sourcePartOfBytes } from '../../packages/core/src/index.js';
+import { CORPUS } from '../corpus.js';
 
 const BIN = fileURLToPath(new URL('../../packages/agent/bin/portcullis.js', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * Asks sourcePartOfBytes of each line of `bytes` (the line's range without its '\n') and sourcePart of the same
+ * line as the agent's reader makes it; returns how many lines had a SRC.
+ */
+async function bytesAgreeWithText(bytes: Buffer, where: string): Promise<number> {
+  const lines: string[] = [];
+  for await (const l of splitLines(Readable.from([bytes]))) lines.push(l);
+  let start = 0;
+  let sources = 0;
+  lines.forEach((line, i) => {
+    let end = bytes.indexOf(0x0a, start);
+    if (end < 0) end = bytes.length;
+    if (line.includes('SRC=')) sources++;
+    for (const parts of [1, 2, 3, 4]) {
+      assert.equal(sourcePartOfBytes(bytes, start, end, parts), partOf(line, parts), `${where}:${i + 1} of ${parts}: ${JSON.stringify(line)}`);
+    }
+    start = end + 1;
+  });
+  assert.ok(start >= bytes.length, `${where}: the reader gave every line`);
+  return sources;
+}
+
+/** Every .log under a directory of the corpus, read in place. */
+function logsUnder(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...logsUnder(p));
+    else if (name.endsWith('.log')) out.push(p);
+  }
+  return out;
+}
 
 describe('portcullis scan: worker threads', function () {
   this.timeout(120_000);
@@ -54,11 +92,97 @@ describe('portcullis scan: worker threads', function () {
     assert.equal(spread.size, 4, 'IPv4 sources spread over the parts');
   });
 
+  it('sourcePartOfBytes gives sourcePart on every line of the generated log', async () => {
+    assert.ok((await bytesAgreeWithText(readFileSync(log), 'generated')) > 50_000);
+  });
+
   it('--threads refuses what is not a count, and more than 16', async () => {
     for (const bad of ['0', 'two', '17']) {
       const r = await execa('node', [BIN, 'scan', '--threads', bad, log], { reject: false });
       assert.equal(r.exitCode, 2, bad);
       assert.match(r.stderr, /--threads/);
+    }
+  });
+});
+
+describe('sourcePartOfBytes: a line\'s part from its bytes, as sourcePart gives it from its text', () => {
+  it('on every line of the peer corpus, the sample and real kernel lines', async () => {
+    const files = [...logsUnder(CORPUS), join(ROOT, 'samples', 'sample.log'), join(ROOT, 'test', 'fixtures', 'kernel-lines', 'dmesg.log')];
+    assert.ok(files.length >= 12, `logs: ${files.length}`);
+    let sources = 0;
+    for (const file of files) sources += await bytesAgreeWithText(readFileSync(file), file);
+    assert.ok(sources > 200, `lines with a SRC: ${sources}`);
+  });
+
+  it('on crafted lines: IPv6, addresses not in canonical form, SRC= in the header, none, non-ASCII, CR', async () => {
+    const tail = ' DST=198.51.100.1 LEN=60 PROTO=TCP SPT=1 DPT=22';
+    const values = [
+      '203.0.113.7',
+      '0.0.0.0',
+      '255.255.255.255',
+      '2001:0db8:0001:0002:0000:0000:0000:0001',
+      '2001:db8:1:2::1',
+      'fe80::1',
+      '::ffff:192.0.2.1',
+      '010.0.0.1',
+      '10.00.0.1',
+      '256.1.1.1',
+      '1.2.3.4.5',
+      '1.2.3',
+      '1..2.3',
+      '1.2.3.',
+      '1234.1.1.1',
+      '',
+      'x',
+      '１.２.３.４',
+      '192.0.2.1é',
+      '\ufeff192.0.2.1',
+      '192.0.2.1\r',
+    ];
+    const lines: string[] = [];
+    for (const v of values) {
+      lines.push(`Mar  1 00:00:01 fw kernel: IN=eth0 OUT= SRC=${v}${tail}`, `kernel: SRC=${v}`, `kernel: SRC=${v}\r`, `SRC=${v} IN=eth0`);
+    }
+    lines.push(
+      'Mar  1 00:00:02 SRC=198.51.100.9 kernel: IN=eth0 SRC=203.0.113.7' + tail,
+      'Mar  1 00:00:03 fw kernel: IN=eth0 OUT= DST=198.51.100.1',
+      'Mar  1 00:00:04 web01 dhclient[60612]: DHCPREQUEST on ens3',
+      '',
+      '\r',
+      'SRC=',
+      'SRC=\r',
+      'SRC',
+      'SRC= SRC=203.0.113.7',
+      'Mar  1 00:00:05 送信元 kernel: IN=eth0 SRC=203.0.113.7' + tail,
+      'Mar  1 00:00:06 fw kernel: IN=eth0 SRC=203.0.113.7 DST=198.51.100.1\r\r',
+    );
+    for (const line of lines) await bytesAgreeWithText(Buffer.from(line), JSON.stringify(line));
+    // bytes that are not UTF-8 in the value: decoded as the reader decodes them (one U+FFFD per broken sequence)
+    const broken = Buffer.concat([Buffer.from('kernel: SRC=192.0.2.'), Buffer.from([0xc3, 0xe2, 0x82, 0xff, 0xf0, 0x9f]), Buffer.from(' DST=1.1.1.1')]);
+    await bytesAgreeWithText(broken, 'broken UTF-8');
+  });
+
+  it('on arbitrary bytes around and in the value', async () => {
+    const piece = fc.oneof(
+      fc.constantFrom('SRC=', ' ', '\r', '\n', '.', ':', '0', '1', '25', '255', '256', 'é', '送', '\ufeff', '2001:db8::1', '192.0.2.1'),
+      fc.uint8Array({ maxLength: 4 }).map((b) => Buffer.from(b).toString('latin1')),
+    );
+    const bytes = fc.array(fc.oneof(piece.map((p) => Buffer.from(p)), fc.uint8Array({ maxLength: 3 }).map((b) => Buffer.from(b))), { maxLength: 12 });
+    await fc.assert(
+      fc.asyncProperty(bytes, async (pieces) => {
+        await bytesAgreeWithText(Buffer.concat(pieces), 'arbitrary');
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('starts and ends where it is told, inside a larger buffer', () => {
+    const bytes = Buffer.from('SRC=203.0.113.7 x\nkernel: SRC=198.51.100.9 y');
+    const at = bytes.indexOf('kernel');
+    for (const parts of [2, 3, 4]) {
+      assert.equal(sourcePartOfBytes(bytes, at, bytes.length, parts), partOf('kernel: SRC=198.51.100.9 y', parts));
+      assert.equal(sourcePartOfBytes(bytes, 0, 3, parts), 0, 'SRC= cut short by the end is no SRC');
+      assert.equal(sourcePartOfBytes(bytes, 0, 4, parts), partOf('SRC=', parts), 'an empty value');
     }
   });
 });

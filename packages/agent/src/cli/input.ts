@@ -1,5 +1,6 @@
 import { isAscii } from 'node:buffer';
 import { createReadStream } from 'node:fs';
+import { sourcePartAfterSrc } from '@portcullis/core';
 import { UsageError } from './errors.js';
 
 export interface InputLine {
@@ -51,10 +52,69 @@ export async function* splitLines(stream: NodeJS.ReadableStream): AsyncGenerator
 /**
  * Splits a byte stream at '\n' (dropping a '\r' before it), a chunk's lines at a time. Whole runs of lines are
  * decoded at once, and a run that is pure ASCII (nearly every firewall log) is decoded as latin1, which gives the
- * same string several times faster than UTF-8 decoding. A line split across chunks is carried over as bytes, so a
- * multi-byte character on a chunk boundary is never cut.
+ * same string several times faster than UTF-8 decoding.
  */
 export async function* splitLineBatches(stream: NodeJS.ReadableStream): AsyncGenerator<string[]> {
+  for await (const run of lineRuns(stream)) {
+    const lines = decode(run).split('\n');
+    for (let k = 0; k < lines.length; k++) lines[k] = stripCr(lines[k]!);
+    yield lines;
+  }
+}
+
+/** Lines of one part of the sources; no line numbers, as the threads of a scan need none. */
+export interface OwnLineBatch {
+  readonly lines: readonly string[];
+}
+
+/**
+ * As `readLineBatches`, but only the lines whose `sourcePart` is `part`, for one thread of a parallel scan. The
+ * others are passed over as bytes: a thread keeps one line in `parts`, and making a string of every line and asking
+ * its part was most of a thread's time. Named files only: standard input is never split across threads.
+ */
+export async function* readOwnLineBatches(names: readonly string[], part: number, parts: number): AsyncGenerator<OwnLineBatch> {
+  for (const source of names) yield* splitOwnLineBatches(await openFile(source), part, parts);
+}
+
+/** `splitLineBatches` keeping only the lines of `part`: the same strings, in the same order. */
+export async function* splitOwnLineBatches(stream: NodeJS.ReadableStream, part: number, parts: number): AsyncGenerator<OwnLineBatch> {
+  for await (const run of lineRuns(stream)) yield { lines: ownLines(run, part, parts) };
+}
+
+const SRC = Buffer.from('SRC=', 'latin1');
+
+/**
+ * The lines of a run that are `part`'s, each decoded as `splitLineBatches` decodes it (a line alone decodes to
+ * what the whole run's string holds there: '\n' ends any UTF-8 sequence). Line ends and `SRC=` are found by the
+ * buffer's native search; a `SRC=` found past the line it was looked for from is kept for the line it is in, so the
+ * run is searched once, front to back, whatever its lines hold.
+ */
+function ownLines(run: Buffer, part: number, parts: number): string[] {
+  const encoding = isAscii(run) ? 'latin1' : 'utf8';
+  const lines: string[] = [];
+  let src = run.indexOf(SRC);
+  let start = 0;
+  for (;;) {
+    const newline = run.indexOf(0x0a, start);
+    const end = newline < 0 ? run.length : newline;
+    let own: boolean;
+    if (src >= 0 && src < end) {
+      own = sourcePartAfterSrc(run, src + 4, end, parts) === part;
+      src = run.indexOf(SRC, end);
+    } else own = part === 0;
+    if (own) lines.push(run.toString(encoding, start, end > start && run[end - 1] === 0x0d ? end - 1 : end));
+    if (newline < 0) return lines;
+    start = newline + 1;
+  }
+}
+
+/**
+ * The stream's bytes in runs of whole lines, a chunk at a time: each run is one or more lines joined by '\n', with
+ * the line ends after them left off (a chunk ending in '\n' gives a run whose last line is the one before it). A
+ * line split across chunks is carried over as bytes, so a multi-byte character on a chunk boundary is never cut.
+ * A last line without '\n' is a run of its own, unless it is empty.
+ */
+async function* lineRuns(stream: NodeJS.ReadableStream): AsyncGenerator<Buffer> {
   // pieces of a line still open at a chunk's end; joined once, so a huge line without '\n' stays linear
   let carry: Buffer[] = [];
   for await (const chunk of stream) {
@@ -66,13 +126,11 @@ export async function* splitLineBatches(stream: NodeJS.ReadableStream): AsyncGen
     }
     const head = carry.length ? Buffer.concat([...carry, buf.subarray(0, last)]) : buf.subarray(0, last);
     carry = last + 1 < buf.length ? [Buffer.from(buf.subarray(last + 1))] : [];
-    const lines = decode(head).split('\n');
-    for (let k = 0; k < lines.length; k++) lines[k] = stripCr(lines[k]!);
-    yield lines;
+    yield head;
   }
   if (carry.length) {
     const rest = Buffer.concat(carry);
-    if (rest.length) yield [stripCr(decode(rest))];
+    if (rest.length) yield rest;
   }
 }
 

@@ -17,14 +17,13 @@ import {
   FindingMerger,
   LogSummary,
   readLineEvent,
-  sourcePart,
   type DecodeOptions,
   type DetectConfig,
   type DetectStats,
   type Finding,
   type LogSummaryState,
 } from '@portcullis/core';
-import { readLineBatches } from './input.js';
+import { readLineBatches, readOwnLineBatches } from './input.js';
 
 export interface ScanCounts {
   readonly summary: LogSummary;
@@ -49,7 +48,7 @@ export interface ScanPartResult {
   readonly stats: DetectStats;
 }
 
-/** Counts the lines of `names` (or standard input) on this thread; with `part`, only the lines of that part. */
+/** Counts the lines of `names` (or standard input) on this thread; with `part`, only the lines of that part of `names`. */
 export async function countLines(
   names: readonly string[],
   stdin: NodeJS.ReadableStream,
@@ -60,9 +59,10 @@ export async function countLines(
   const summary = new LogSummary();
   const detector = new Detector(detect);
   const findings = new FindingMerger();
-  for await (const batch of readLineBatches(names, stdin)) {
+  // a thread's reader passes over the other parts' lines as bytes (see readOwnLineBatches)
+  const batches = part ? readOwnLineBatches(names, part.part, part.parts) : readLineBatches(names, stdin);
+  for await (const batch of batches) {
     for (const text of batch.lines) {
-      if (part && sourcePart(text, part.parts) !== part.part) continue;
       const line = readLineEvent(text, time);
       if (!line) {
         summary.other();
