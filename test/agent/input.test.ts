@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { readOwnLineBatches, splitLineBatches, splitLines, splitOwnLineBatches } from '../../packages/agent/src/cli/input.js';
+import { balance, evenPartition, SOURCE_BUCKETS, type Partition } from '../../packages/agent/src/cli/scan-partition.js';
 import { sourcePart } from '../../packages/core/src/index.js';
 
 async function collect(chunks: (string | Buffer)[]): Promise<string[]> {
@@ -35,9 +36,9 @@ describe('agent input: line splitting', () => {
 });
 
 /** The lines `splitOwnLineBatches` gives for `part`, all batches joined. */
-async function own(stream: NodeJS.ReadableStream, part: number, parts: number): Promise<string[]> {
+async function own(stream: NodeJS.ReadableStream, part: number, partition: Partition): Promise<string[]> {
   const out: string[] = [];
-  for await (const batch of splitOwnLineBatches(stream, part, parts)) out.push(...batch.lines);
+  for await (const batch of splitOwnLineBatches(stream, part, partition)) out.push(...batch.lines);
   return out;
 }
 
@@ -47,17 +48,29 @@ async function all(stream: NodeJS.ReadableStream): Promise<string[]> {
   return out;
 }
 
-/** Each part's lines are exactly the lines splitLineBatches gives whose sourcePart is that part, in order. */
+/** The part a line's text belongs to: its source's bucket in the table, or the no-source part. */
+function partOf(line: string, p: Partition): number {
+  return line.includes('SRC=') ? p.table[sourcePart(line, SOURCE_BUCKETS)]! : p.noSource;
+}
+
+/** Buckets dealt out, and a lopsided balance (a heavy bucket alone, the no-source lines elsewhere than part 0). */
+const PARTITIONS: readonly Partition[] = [
+  evenPartition(2),
+  evenPartition(3),
+  balance(Array.from({ length: SOURCE_BUCKETS }, (_, b) => (b === 7 ? 5000 : b % 5)), 300, 3),
+];
+
+/** Each part's lines are exactly the lines splitLineBatches gives that are that part's, in order. */
 async function assertPartsSplit(open: () => NodeJS.ReadableStream, where: string): Promise<void> {
   const lines = await all(open());
-  for (const parts of [2, 3]) {
+  for (const p of PARTITIONS) {
     let total = 0;
-    for (let part = 0; part < parts; part++) {
-      const mine = await own(open(), part, parts);
-      assert.deepEqual(mine, lines.filter((l) => sourcePart(l, parts) === part), `${where}: part ${part} of ${parts}`);
+    for (let part = 0; part < p.parts; part++) {
+      const mine = await own(open(), part, p);
+      assert.deepEqual(mine, lines.filter((l) => partOf(l, p) === part), `${where}: part ${part} of ${p.parts}`);
       total += mine.length;
     }
-    assert.equal(total, lines.length, `${where}: every line in one part of ${parts}`);
+    assert.equal(total, lines.length, `${where}: every line in one part of ${p.parts}`);
   }
 }
 
@@ -111,12 +124,13 @@ describe('agent input: one part of the lines, by source (a scan thread\'s reader
   it('reads the named files one after the other, and names one that cannot be read', async () => {
     const a = file('a.log', crafted.join('\n'));
     const b = file('b.log', sample.join('\n') + '\n');
-    const expected = [...crafted, ...sample].map((l) => l.replace(/\r$/, '')).filter((l) => sourcePart(l, 2) === 1);
+    const p = evenPartition(2);
+    const expected = [...crafted, ...sample].map((l) => l.replace(/\r$/, '')).filter((l) => partOf(l, p) === 1);
     const got: string[] = [];
-    for await (const batch of readOwnLineBatches([a, b], 1, 2)) got.push(...batch.lines);
+    for await (const batch of readOwnLineBatches([a, b], 1, p)) got.push(...batch.lines);
     assert.deepEqual(got, expected);
     await assert.rejects(async () => {
-      for await (const _ of readOwnLineBatches([join(dir, 'missing.log')], 0, 2)) void _;
+      for await (const _ of readOwnLineBatches([join(dir, 'missing.log')], 0, evenPartition(2))) void _;
     }, /missing\.log: cannot read: no such file/);
   });
 });

@@ -2,6 +2,7 @@ import { isAscii } from 'node:buffer';
 import { createReadStream } from 'node:fs';
 import { sourcePartAfterSrc } from '@portcullis/core';
 import { UsageError } from './errors.js';
+import { SOURCE_BUCKETS, type Partition } from './scan-partition.js';
 
 export interface InputLine {
   /** The file name as given, or `-` for standard input. */
@@ -68,17 +69,18 @@ export interface OwnLineBatch {
 }
 
 /**
- * As `readLineBatches`, but only the lines whose `sourcePart` is `part`, for one thread of a parallel scan. The
- * others are passed over as bytes: a thread keeps one line in `parts`, and making a string of every line and asking
- * its part was most of a thread's time. Named files only: standard input is never split across threads.
+ * As `readLineBatches`, but only the lines of `part` in `partition` (by source, see scan-partition.ts), for one
+ * thread of a parallel scan. The others are passed over as bytes: a thread keeps a fraction of the lines, and making
+ * a string of every line and asking its part was most of a thread's time. Named files only: standard input is never
+ * split across threads.
  */
-export async function* readOwnLineBatches(names: readonly string[], part: number, parts: number): AsyncGenerator<OwnLineBatch> {
-  for (const source of names) yield* splitOwnLineBatches(await openFile(source), part, parts);
+export async function* readOwnLineBatches(names: readonly string[], part: number, partition: Partition): AsyncGenerator<OwnLineBatch> {
+  for (const source of names) yield* splitOwnLineBatches(await openFile(source), part, partition);
 }
 
 /** `splitLineBatches` keeping only the lines of `part`: the same strings, in the same order. */
-export async function* splitOwnLineBatches(stream: NodeJS.ReadableStream, part: number, parts: number): AsyncGenerator<OwnLineBatch> {
-  for await (const run of lineRuns(stream)) yield { lines: ownLines(run, part, parts) };
+export async function* splitOwnLineBatches(stream: NodeJS.ReadableStream, part: number, partition: Partition): AsyncGenerator<OwnLineBatch> {
+  for await (const run of lineRuns(stream)) yield { lines: ownLines(run, part, partition) };
 }
 
 const SRC = Buffer.from('SRC=', 'latin1');
@@ -89,9 +91,10 @@ const SRC = Buffer.from('SRC=', 'latin1');
  * buffer's native search; a `SRC=` found past the line it was looked for from is kept for the line it is in, so the
  * run is searched once, front to back, whatever its lines hold.
  */
-function ownLines(run: Buffer, part: number, parts: number): string[] {
+function ownLines(run: Buffer, part: number, partition: Partition): string[] {
   const encoding = isAscii(run) ? 'latin1' : 'utf8';
   const lines: string[] = [];
+  const table = partition.table;
   let src = run.indexOf(SRC);
   let start = 0;
   for (;;) {
@@ -99,9 +102,9 @@ function ownLines(run: Buffer, part: number, parts: number): string[] {
     const end = newline < 0 ? run.length : newline;
     let own: boolean;
     if (src >= 0 && src < end) {
-      own = sourcePartAfterSrc(run, src + 4, end, parts) === part;
+      own = table[sourcePartAfterSrc(run, src + 4, end, SOURCE_BUCKETS)] === part;
       src = run.indexOf(SRC, end);
-    } else own = part === 0;
+    } else own = partition.noSource === part;
     if (own) lines.push(run.toString(encoding, start, end > start && run[end - 1] === 0x0d ? end - 1 : end));
     if (newline < 0) return lines;
     start = newline + 1;
