@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -17,3 +17,14 @@ const found = candidates.find((p) => existsSync(join(p, 'README.md')));
 if (!found) throw new Error(`the peer corpus is not at any of ${candidates.join(', ')}; set PORTCULLIS_CORPUS to its path`);
 
 export const CORPUS: string = found;
+
+/** Every .log under a directory of the corpus, read in place. */
+export function logsUnder(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...logsUnder(p));
+    else if (name.endsWith('.log')) out.push(p);
+  }
+  return out;
+}

@@ -1,6 +1,6 @@
 // `portcullis scan --threads N`: the input split by source across worker threads gives the report of one thread.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { generate, GENERATED_UTC_OFFSET, GENERATED_YEAR } from '../../bench/generate.js';
 import { splitLines } from '../../packages/agent/src/cli/input.js';
 import { sourcePart as partOf, sourcePartOfBytes } from '../../packages/core/src/index.js';
-import { CORPUS } from '../corpus.js';
+import { CORPUS, logsUnder } from '../corpus.js';
 
 const BIN = fileURLToPath(new URL('../../packages/agent/bin/portcullis.js', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -35,17 +35,6 @@ async function bytesAgreeWithText(bytes: Buffer, where: string): Promise<number>
   });
   assert.ok(start >= bytes.length, `${where}: the reader gave every line`);
   return sources;
-}
-
-/** Every .log under a directory of the corpus, read in place. */
-function logsUnder(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...logsUnder(p));
-    else if (name.endsWith('.log')) out.push(p);
-  }
-  return out;
 }
 
 describe('portcullis scan: worker threads', function () {

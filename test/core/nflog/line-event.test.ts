@@ -1,25 +1,14 @@
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { decodeLine, lineEventOf, readLineEvent, readPlainLineEvent } from '../../../packages/core/src/index.js';
 import { generate } from '../../../bench/generate.js';
-import { CORPUS } from '../../corpus.js';
+import { CORPUS, logsUnder } from '../../corpus.js';
 import { MEMO } from '../../fixtures/memo.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..', '..');
 const NOW = Date.UTC(2026, 5, 1);
-
-/** Every .log under a directory of the corpus, read in place. */
-function logsUnder(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...logsUnder(p));
-    else if (name.endsWith('.log')) out.push(p);
-  }
-  return out;
-}
 
 /** The plain-line walk must give exactly what the full decode gives, wherever it answers. */
 function compare(lines: readonly string[], where: string): { plain: number; firewall: number } {
