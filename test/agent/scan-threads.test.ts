@@ -9,31 +9,31 @@ import { execa } from 'execa';
 import fc from 'fast-check';
 import { generate, GENERATED_UTC_OFFSET, GENERATED_YEAR } from '../../bench/generate.js';
 import { splitLines } from '../../packages/agent/src/cli/input.js';
-import { sourcePart as partOf, sourcePartOfBytes } from '../../packages/core/src/index.js';
+import { lineBuckets, SOURCE_BUCKETS } from '../../packages/agent/src/cli/scan-partition.js';
+import { sourcePart as partOf } from '../../packages/core/src/index.js';
 import { CORPUS, logsUnder } from '../corpus.js';
 
 const BIN = fileURLToPath(new URL('../../packages/agent/bin/portcullis.js', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /**
- * Asks sourcePartOfBytes of each line of `bytes` (the line's range without its '\n') and sourcePart of the same
- * line as the agent's reader makes it; returns how many lines had a SRC.
+ * The bucket lineBuckets gives each line of `bytes` against sourcePart of the same line as the agent's reader makes
+ * it (-1 for a line without SRC=); returns how many lines had a SRC.
  */
 async function bytesAgreeWithText(bytes: Buffer, where: string): Promise<number> {
   const lines: string[] = [];
   for await (const l of splitLines(Readable.from([bytes]))) lines.push(l);
-  let start = 0;
+  const buckets: number[] = [];
+  lineBuckets(bytes, (_start, _end, bucket) => buckets.push(bucket));
+  // the reader makes no line of what follows a last '\n' (nor of nothing at all)
+  if (bytes.length === 0 || bytes[bytes.length - 1] === 0x0a) assert.equal(buckets.pop(), -1, `${where}: nothing after the last line`);
+  assert.equal(buckets.length, lines.length, `${where}: a bucket for every line`);
   let sources = 0;
   lines.forEach((line, i) => {
-    let end = bytes.indexOf(0x0a, start);
-    if (end < 0) end = bytes.length;
-    if (line.includes('SRC=')) sources++;
-    for (const parts of [1, 2, 3, 4]) {
-      assert.equal(sourcePartOfBytes(bytes, start, end, parts), partOf(line, parts), `${where}:${i + 1} of ${parts}: ${JSON.stringify(line)}`);
-    }
-    start = end + 1;
+    const has = line.includes('SRC=');
+    if (has) sources++;
+    assert.equal(buckets[i], has ? partOf(line, SOURCE_BUCKETS) : -1, `${where}:${i + 1}: ${JSON.stringify(line)}`);
   });
-  assert.ok(start >= bytes.length, `${where}: the reader gave every line`);
   return sources;
 }
 
@@ -82,7 +82,7 @@ describe('portcullis scan: worker threads', function () {
     assert.equal(spread.size, 4, 'IPv4 sources spread over the parts');
   });
 
-  it('sourcePartOfBytes gives sourcePart on every line of the generated log', async () => {
+  it('lineBuckets gives sourcePart on every line of the generated log', async () => {
     assert.ok((await bytesAgreeWithText(readFileSync(log), 'generated')) > 50_000);
   });
 
@@ -95,7 +95,7 @@ describe('portcullis scan: worker threads', function () {
   });
 });
 
-describe('sourcePartOfBytes: a line\'s part from its bytes, as sourcePart gives it from its text', () => {
+describe('lineBuckets: a line\'s source bucket from its bytes, as sourcePart gives it from its text', () => {
   it('on every line of the peer corpus, the sample and real kernel lines', async () => {
     const files = [...logsUnder(CORPUS), join(ROOT, 'samples', 'sample.log'), join(ROOT, 'test', 'fixtures', 'kernel-lines', 'dmesg.log')];
     assert.ok(files.length >= 12, `logs: ${files.length}`);
@@ -166,13 +166,15 @@ describe('sourcePartOfBytes: a line\'s part from its bytes, as sourcePart gives 
     );
   });
 
-  it('starts and ends where it is told, inside a larger buffer', () => {
-    const bytes = Buffer.from('SRC=203.0.113.7 x\nkernel: SRC=198.51.100.9 y');
-    const at = bytes.indexOf('kernel');
-    for (const parts of [2, 3, 4]) {
-      assert.equal(sourcePartOfBytes(bytes, at, bytes.length, parts), partOf('kernel: SRC=198.51.100.9 y', parts));
-      assert.equal(sourcePartOfBytes(bytes, 0, 3, parts), 0, 'SRC= cut short by the end is no SRC');
-      assert.equal(sourcePartOfBytes(bytes, 0, 4, parts), partOf('SRC=', parts), 'an empty value');
-    }
+  it('gives each line its own range, the last one running to the end', () => {
+    const bytes = Buffer.from('SRC=203.0.113.7 x\n\nkernel: SRC=198.51.100.9 y\r\nSRC=');
+    const seen: [string, number][] = [];
+    lineBuckets(bytes, (start, end, bucket) => seen.push([bytes.toString('latin1', start, end), bucket]));
+    assert.deepEqual(seen, [
+      ['SRC=203.0.113.7 x', partOf('SRC=203.0.113.7 x', SOURCE_BUCKETS)],
+      ['', -1],
+      ['kernel: SRC=198.51.100.9 y\r', partOf('kernel: SRC=198.51.100.9 y', SOURCE_BUCKETS)],
+      ['SRC=', partOf('SRC=', SOURCE_BUCKETS)],
+    ]);
   });
 });

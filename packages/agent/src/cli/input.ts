@@ -1,8 +1,7 @@
 import { isAscii } from 'node:buffer';
 import { createReadStream } from 'node:fs';
-import { sourcePartAfterSrc } from '@portcullis/core';
 import { UsageError } from './errors.js';
-import { SOURCE_BUCKETS, type Partition } from './scan-partition.js';
+import { lineBuckets, partOfBucket, type Partition } from './scan-partition.js';
 
 export interface InputLine {
   /** The file name as given, or `-` for standard input. */
@@ -83,32 +82,17 @@ export async function* splitOwnLineBatches(stream: NodeJS.ReadableStream, part: 
   for await (const run of lineRuns(stream)) yield { lines: ownLines(run, part, partition) };
 }
 
-const SRC = Buffer.from('SRC=', 'latin1');
-
 /**
  * The lines of a run that are `part`'s, each decoded as `splitLineBatches` decodes it (a line alone decodes to
- * what the whole run's string holds there: '\n' ends any UTF-8 sequence). Line ends and `SRC=` are found by the
- * buffer's native search; a `SRC=` found past the line it was looked for from is kept for the line it is in, so the
- * run is searched once, front to back, whatever its lines hold.
+ * what the whole run's string holds there: '\n' ends any UTF-8 sequence).
  */
 function ownLines(run: Buffer, part: number, partition: Partition): string[] {
   const encoding = isAscii(run) ? 'latin1' : 'utf8';
   const lines: string[] = [];
-  const table = partition.table;
-  let src = run.indexOf(SRC);
-  let start = 0;
-  for (;;) {
-    const newline = run.indexOf(0x0a, start);
-    const end = newline < 0 ? run.length : newline;
-    let own: boolean;
-    if (src >= 0 && src < end) {
-      own = table[sourcePartAfterSrc(run, src + 4, end, SOURCE_BUCKETS)] === part;
-      src = run.indexOf(SRC, end);
-    } else own = partition.noSource === part;
-    if (own) lines.push(run.toString(encoding, start, end > start && run[end - 1] === 0x0d ? end - 1 : end));
-    if (newline < 0) return lines;
-    start = newline + 1;
-  }
+  lineBuckets(run, (start, end, bucket) => {
+    if (partOfBucket(partition, bucket) === part) lines.push(run.toString(encoding, start, end > start && run[end - 1] === 0x0d ? end - 1 : end));
+  });
+  return lines;
 }
 
 /**

@@ -21,6 +21,37 @@ export interface Partition {
   readonly noSource: number;
 }
 
+/** The part that counts a line of `bucket` (see `lineBuckets`; -1: no source). */
+export function partOfBucket(partition: Partition, bucket: number): number {
+  return bucket < 0 ? partition.noSource : partition.table[bucket]!;
+}
+
+const SRC = Buffer.from('SRC=', 'latin1');
+
+/**
+ * Each line of `run` (lines joined by '\n', the last one running to its end) with its source bucket, or -1 when it
+ * has no `SRC=`: `each(start, end, bucket)`, `end` before the '\n'. Line ends and `SRC=` are found by the buffer's
+ * native search, and a `SRC=` found past the line it was looked for from is kept for the line it is in, so the run
+ * is searched once, front to back, whatever its lines hold. No string is made for a line whose source is a dotted
+ * quad (core `sourcePartAfterSrc`).
+ */
+export function lineBuckets(run: Buffer, each: (start: number, end: number, bucket: number) => void): void {
+  let src = run.indexOf(SRC);
+  let start = 0;
+  for (;;) {
+    const newline = run.indexOf(0x0a, start);
+    const end = newline < 0 ? run.length : newline;
+    let bucket = -1;
+    if (src >= 0 && src < end) {
+      bucket = sourcePartAfterSrc(run, src + 4, end, SOURCE_BUCKETS);
+      src = run.indexOf(SRC, end);
+    }
+    each(start, end, bucket);
+    if (newline < 0) return;
+    start = newline + 1;
+  }
+}
+
 /** Buckets dealt out in turn: what a partition is without a sample. */
 export function evenPartition(parts: number): Partition {
   return { parts, table: Array.from({ length: SOURCE_BUCKETS }, (_, b) => b % parts), noSource: 0 };
@@ -51,7 +82,6 @@ export function balance(bucketLines: readonly number[], noSourceLines: number, p
 /** How many slices of the input are read to weigh the buckets, and how long each is: 8 MiB in all. */
 const SAMPLE_SLICES = 64;
 const SLICE_BYTES = 128 * 1024;
-const SRC = Buffer.from('SRC=', 'latin1');
 
 /**
  * A partition balanced on slices spread evenly through `files` (by size). Whole lines only: a slice's first line
@@ -75,14 +105,13 @@ export async function sampledPartition(files: readonly string[], parts: number):
         const at = Math.floor((s * size) / slices);
         const { bytesRead } = await h.read(buf, 0, SLICE_BYTES, at);
         const slice = buf.subarray(0, bytesRead);
-        let start = at === 0 ? 0 : slice.indexOf(0x0a) + 1;
-        if (start === 0 && at !== 0) continue;
-        for (let end = slice.indexOf(0x0a, start); end >= 0; end = slice.indexOf(0x0a, start)) {
-          const src = slice.indexOf(SRC, start);
-          if (src >= 0 && src < end) bucketLines[sourcePartAfterSrc(slice, src + 4, end, SOURCE_BUCKETS)]!++;
-          else noSource++;
-          start = end + 1;
-        }
+        const first = at === 0 ? 0 : slice.indexOf(0x0a) + 1;
+        const last = slice.lastIndexOf(0x0a);
+        if ((first === 0 && at !== 0) || last < first) continue;
+        lineBuckets(slice.subarray(first, last), (_start, _end, bucket) => {
+          if (bucket < 0) noSource++;
+          else bucketLines[bucket]!++;
+        });
       }
     }
   } finally {

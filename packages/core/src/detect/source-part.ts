@@ -17,19 +17,10 @@ export function sourcePart(line: string, parts: number): number {
 }
 
 /**
- * `sourcePart` of a line still in bytes: `bytes[start, end)` is the line without its '\n', as the agent's reader
- * reads it (a '\r' before the '\n' dropped, latin1 when ASCII, else UTF-8). A thread that keeps one part of a log
- * asks this of every line, and only builds strings for its own.
- */
-export function sourcePartOfBytes(bytes: Uint8Array, start: number, end: number, parts: number): number {
-  if (parts <= 1) return 0;
-  const at = indexOfSrc(bytes, start, end);
-  return at < 0 ? 0 : sourcePartAfterSrc(bytes, at + 4, end, parts);
-}
-
-/**
- * `sourcePartOfBytes` for a caller that has already found the line's first `SRC=` (a native search over a whole
- * chunk finds it for many lines at once): `from` is just after it, `end` the line's end without its '\n'.
+ * `sourcePart` of a line still in bytes, for a caller that has found its first `SRC=` (a native search over a whole
+ * chunk finds it for many lines at once): `from` is just after it, `end` the line's end without its '\n'. The line
+ * is as the agent's reader reads it (a '\r' before the '\n' dropped, latin1 when ASCII, else UTF-8). A thread that
+ * keeps one part of a log asks this of every line, and only builds strings for its own.
  */
 export function sourcePartAfterSrc(bytes: Uint8Array, from: number, end: number, parts: number): number {
   if (parts <= 1) return 0;
@@ -94,14 +85,6 @@ function isDottedQuad(bytes: Uint8Array, from: number, to: number): boolean {
   return digits > 0 && dots === 3;
 }
 
-/** The first `SRC=` in `bytes[from, to)`, or -1, as `line.indexOf('SRC=')` finds it in the line's string. */
-function indexOfSrc(bytes: Uint8Array, from: number, to: number): number {
-  for (let i = from; i + 4 <= to; i++) {
-    if (bytes[i] === S && bytes[i + 1] === R && bytes[i + 2] === C && bytes[i + 3] === EQUALS) return i;
-  }
-  return -1;
-}
-
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
 const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
@@ -110,7 +93,3 @@ const SPACE = 0x20;
 const DOT = 0x2e;
 const ZERO = 0x30;
 const NINE = 0x39;
-const S = 0x53;
-const R = 0x52;
-const C = 0x43;
-const EQUALS = 0x3d;
