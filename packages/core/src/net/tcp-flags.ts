@@ -70,36 +70,14 @@ export const TCP_FLAG_COMBINATIONS: readonly TcpFlagCombination[] = Object.freez
 
 const ORDER: readonly TcpFlag[] = ['AE', 'CWR', 'ECE', 'URG', 'ACK', 'PSH', 'RST', 'SYN', 'FIN'];
 
-/** Indexed, with a switch: the detector asks this of every TCP line, and for-of with hasOwnProperty allocated. */
+/** BIT by word, in a Map: a plain object would answer for 'toString' and the like. */
+const BIT_OF: ReadonlyMap<string, number> = new Map(Object.entries(BIT));
+
+/** Indexed: the detector asks this of every TCP line, and for-of with hasOwnProperty allocated. */
 function maskOf(flags: readonly string[]): number {
   let mask = 0;
-  for (let i = 0; i < flags.length; i++) mask |= bitOf(flags[i]!);
+  for (let i = 0; i < flags.length; i++) mask |= BIT_OF.get(flags[i]!) ?? 0;
   return mask;
-}
-
-function bitOf(word: string): number {
-  switch (word) {
-    case 'FIN':
-      return BIT.FIN;
-    case 'SYN':
-      return BIT.SYN;
-    case 'RST':
-      return BIT.RST;
-    case 'PSH':
-      return BIT.PSH;
-    case 'ACK':
-      return BIT.ACK;
-    case 'URG':
-      return BIT.URG;
-    case 'ECE':
-      return BIT.ECE;
-    case 'CWR':
-      return BIT.CWR;
-    case 'AE':
-      return BIT.AE;
-    default:
-      return 0;
-  }
 }
 
 const INVALID_CONFLICT = combo([], 'Impossible combination of SYN, RST and FIN: a crafted, hostile packet', 'SYN・RST・FIN のありえない組み合わせ: 意図的に細工された不正なパケット', 'invalid');
