@@ -1,3 +1,4 @@
+import { KeyTimes } from './key-times.js';
 import { LruMap } from './lru.js';
 
 /**
@@ -34,19 +35,11 @@ export interface LongHorizonView {
 interface Entry {
   first: number;
   last: number;
-  /** Key -> newest time seen. Insertion order is refresh order (a refreshed key is re-inserted), oldest first. */
-  readonly ports: Map<number, number>;
-  readonly hosts: Map<string, number>;
+  readonly ports: KeyTimes<number>;
+  readonly hosts: KeyTimes<string>;
   capped: boolean;
   byPorts: boolean;
   byHosts: boolean;
-  /**
-   * The key last (re)inserted at the end of `ports` / `hosts`. A source mostly repeats its last target (one
-   * service, again and again): that key is already where a refresh would move it, so its time is set in place
-   * instead of a delete and an insert, which also left holes for the Map to rehash.
-   */
-  newestPort: number;
-  newestHost: string | undefined;
 }
 
 /** One source in a snapshot: key, first, last, [port key, time]..., [host, time]..., crossed flags. */
@@ -107,29 +100,24 @@ export class LongHorizonTracker {
       if (this.sources.size >= c.maxSources) {
         if (this.sources.deleteOldest()) this.evicted++;
       }
-      e = { first: t, last: t, ports: new Map(), hosts: new Map(), capped: false, byPorts: false, byHosts: false, newestPort: NaN, newestHost: undefined };
+      e = { first: t, last: t, ports: new KeyTimes(), hosts: new KeyTimes(), capped: false, byPorts: false, byHosts: false };
       this.sources.set(key, e);
     }
     if (t < e.first) e.first = t;
     if (t > e.last) e.last = t;
     if (c.ports > 0 && portKey >= 0) {
-      const prev = portKey === e.newestPort ? e.ports.get(portKey) : undefined;
-      if (prev !== undefined) {
-        if (t > prev) e.ports.set(portKey, t);
-      } else if (bump(e, e.ports, portKey, t, c.maxPerSource)) e.newestPort = portKey;
+      // past the cap the oldest key goes: the count can no longer be exact
+      if (e.ports.touch(portKey, t, c.maxPerSource)) e.capped = true;
       if (!e.byPorts && e.ports.size >= c.ports) {
         // only what is still inside the window may cross
-        expireOld(e.ports, t - c.windowMs);
+        e.ports.expireBefore(t - c.windowMs);
         if (e.ports.size >= c.ports) e.byPorts = true;
       }
     }
     if (c.hosts > 0 && dst) {
-      const prev = dst === e.newestHost ? e.hosts.get(dst) : undefined;
-      if (prev !== undefined) {
-        if (t > prev) e.hosts.set(dst, t);
-      } else if (bump(e, e.hosts, dst, t, c.maxPerSource)) e.newestHost = dst;
+      if (e.hosts.touch(dst, t, c.maxPerSource)) e.capped = true;
       if (!e.byHosts && e.hosts.size >= c.hosts) {
-        expireOld(e.hosts, t - c.windowMs);
+        e.hosts.expireBefore(t - c.windowMs);
         if (e.hosts.size >= c.hosts) e.byHosts = true;
       }
     }
@@ -146,14 +134,14 @@ export class LongHorizonTracker {
     const e = this.sources.get(key);
     if (!e) return undefined;
     const from = e.last - this.config.windowMs;
-    expireOld(e.ports, from);
-    expireOld(e.hosts, from);
+    e.ports.expireBefore(from);
+    e.hosts.expireBefore(from);
     return {
       first: e.first,
       last: e.last,
       ports: e.ports.size,
       hosts: e.hosts.size,
-      portKeys: [...e.ports.keys()],
+      portKeys: e.ports.keys(),
       capped: e.capped,
       byPorts: e.byPorts,
       byHosts: e.byHosts,
@@ -171,8 +159,8 @@ export class LongHorizonTracker {
       k,
       e.first,
       e.last,
-      [...e.ports].slice(-SNAPSHOT_MAX_PER_SOURCE),
-      [...e.hosts].slice(-SNAPSHOT_MAX_PER_SOURCE),
+      e.ports.entries().slice(-SNAPSHOT_MAX_PER_SOURCE),
+      e.hosts.entries().slice(-SNAPSHOT_MAX_PER_SOURCE),
       (e.byPorts ? FLAG_PORTS : 0) | (e.byHosts ? FLAG_HOSTS : 0) | (e.capped ? 4 : 0),
     ]);
     return { version: 1, sources };
@@ -190,13 +178,11 @@ export class LongHorizonTracker {
       const e: Entry = {
         first,
         last,
-        ports: new Map(ports.slice(-c.maxPerSource).sort((a, b) => a[1] - b[1])),
-        hosts: new Map(hosts.slice(-c.maxPerSource).sort((a, b) => a[1] - b[1])),
+        ports: KeyTimes.of(ports.slice(-c.maxPerSource).sort((a, b) => a[1] - b[1])),
+        hosts: KeyTimes.of(hosts.slice(-c.maxPerSource).sort((a, b) => a[1] - b[1])),
         capped: (flags & 4) !== 0,
         byPorts: (flags & FLAG_PORTS) !== 0 && c.ports > 0,
         byHosts: (flags & FLAG_HOSTS) !== 0 && c.hosts > 0,
-        newestPort: NaN,
-        newestHost: undefined,
       };
       this.sources.delete(key);
       this.sources.set(key, e);
@@ -207,30 +193,6 @@ export class LongHorizonTracker {
   private sweep(): void {
     const horizon = this.watermark - this.config.windowMs;
     for (let e = this.sources.oldestValue(); e && e.last < horizon; e = this.sources.oldestValue()) this.sources.deleteOldest();
-  }
-}
-
-/** Records k at t; true when k went to the end of the map (the newest), false when an older time changed nothing. */
-function bump<K>(e: Entry, m: Map<K, number>, k: K, t: number, cap: number): boolean {
-  const prev = m.get(k);
-  if (prev !== undefined) {
-    if (t <= prev) return false;
-    m.delete(k);
-  } else if (m.size >= cap) {
-    // the oldest key goes; the count can no longer be exact
-    const oldest = m.keys().next();
-    if (!oldest.done) m.delete(oldest.value);
-    e.capped = true;
-  }
-  m.set(k, t);
-  return true;
-}
-
-/** Drops keys last seen before `from`; the map is in refresh order, so they are at its front. */
-function expireOld<K>(m: Map<K, number>, from: number): void {
-  for (const [k, t] of m) {
-    if (t >= from) break;
-    m.delete(k);
   }
 }
 
