@@ -213,11 +213,21 @@ function compile(ranges: readonly AddressRange[]): readonly CompiledRange[] {
 }
 
 /** The registry in the forms the look-ups use: CIDRs parsed, IPv4 rows as 32-bit network and mask. */
+interface V4Row {
+  readonly net: number;
+  readonly mask: number;
+  readonly entry: AddressRange;
+}
+
 interface Registry {
   readonly v4: readonly CompiledRange[];
   readonly v6: readonly CompiledRange[];
-  /** Longest prefix first, as `v4`. */
-  readonly v4Rows: readonly { readonly net: number; readonly mask: number; readonly entry: AddressRange }[];
+  /**
+   * Per first byte, the IPv4 rows that can hold an address starting with it, longest prefix first as `v4`; none for
+   * most bytes. Every line's destination (noise) and every WAN line's source (spoof) is classified: scanning all
+   * rows for a public address, which matches none of them, was most of that.
+   */
+  readonly v4ByFirstByte: readonly (readonly V4Row[] | undefined)[];
   readonly byCidr: ReadonlyMap<string, AddressRange>;
 }
 
@@ -233,14 +243,26 @@ function compiled(): Registry {
   registry = {
     v4,
     v6: compile(IPV6_RANGES),
-    v4Rows: v4.map((c) => ({
-      net: (((c.net[0]! << 24) | (c.net[1]! << 16) | (c.net[2]! << 8) | c.net[3]!) & maskOf(c.bits)) >>> 0,
-      mask: maskOf(c.bits),
-      entry: c.entry,
-    })),
+    v4ByFirstByte: byFirstByte(
+      v4.map((c) => ({
+        net: (((c.net[0]! << 24) | (c.net[1]! << 16) | (c.net[2]! << 8) | c.net[3]!) & maskOf(c.bits)) >>> 0,
+        mask: maskOf(c.bits),
+        entry: c.entry,
+      })),
+    ),
     byCidr: new Map([...IPV4_RANGES, ...IPV6_RANGES].map((r) => [r.cidr, r])),
   };
   return registry;
+}
+
+/** Each row under every first byte its prefix covers (a /4 covers 16), in the rows' order. */
+function byFirstByte(rows: readonly V4Row[]): (V4Row[] | undefined)[] {
+  const out = new Array<V4Row[] | undefined>(256).fill(undefined);
+  for (const r of rows) {
+    const top = r.mask >>> 24;
+    for (let b = 0; b < 256; b++) if ((b & top) === r.net >>> 24) (out[b] ??= []).push(r);
+  }
+  return out;
 }
 
 /** Whether the first `bits` bits of two equal-length byte arrays agree. */
@@ -373,7 +395,9 @@ export function registryRow(text: string): AddressRange | null | undefined {
   if (text.length <= 15 && !text.includes(':')) {
     const n = dottedQuadAt(text, 0, text.length);
     if (n < 0) return undefined;
-    for (const r of compiled().v4Rows) if (((n & r.mask) >>> 0) === r.net) return r.entry;
+    const rows = compiled().v4ByFirstByte[n >>> 24];
+    if (rows === undefined) return null;
+    for (let i = 0; i < rows.length; i++) if (((n & rows[i]!.mask) >>> 0) === rows[i]!.net) return rows[i]!.entry;
     return null;
   }
   const info = classifyAddress(text);
