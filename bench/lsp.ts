@@ -60,7 +60,9 @@ async function hovers(client: TestClient, uri: string, lines: readonly string[],
 async function measure(server: string, label: string, languageId: string, file: string, settings: Record<string, unknown>, count: number): Promise<void> {
   const text = readFileSync(file, 'utf8');
   const lines = text.split('\n');
-  const client = new TestClient({ locale: 'en', settings, server });
+  // as the extension starts it (packages/vscode-ext/src/extension.ts): the settings both as initialization options
+  // and as the answer to the configuration pull; with only the pull, the server would restart its first pass
+  const client = new TestClient({ locale: 'en', settings, initializationOptions: { portcullis: settings }, server });
   const uri = `file://${resolve(file)}`;
   try {
     await client.initialize();
