@@ -9,6 +9,7 @@ import { execa } from 'execa';
 import fc from 'fast-check';
 import { generate, GENERATED_UTC_OFFSET, GENERATED_YEAR } from '../../bench/generate.js';
 import { splitLines } from '../../packages/agent/src/cli/input.js';
+import { countInThreads } from '../../packages/agent/src/cli/scan-count.js';
 import { lineBuckets, SOURCE_BUCKETS } from '../../packages/agent/src/cli/scan-partition.js';
 import { sourcePart as partOf } from '../../packages/core/src/index.js';
 import { CORPUS, logsUnder } from '../corpus.js';
@@ -84,6 +85,14 @@ describe('portcullis scan: worker threads', function () {
 
   it('lineBuckets gives sourcePart on every line of the generated log', async () => {
     assert.ok((await bytesAgreeWithText(readFileSync(log), 'generated')) > 50_000);
+  });
+
+  it('a thread whose heap runs out is named, with the cap and what to run instead', async () => {
+    // 1 MB cannot hold a thread's modules, let alone its sources: the cap, not the log, is what is tested here
+    await assert.rejects(countInThreads([log], 2, {}, {}, 1), (err: Error) => {
+      assert.match(err.message, /^scan thread [12] of 2 ran out of memory: its heap is capped at 1 MB, .* --threads 1 /);
+      return true;
+    });
   });
 
   it('--threads refuses what is not a count, and more than 16', async () => {
