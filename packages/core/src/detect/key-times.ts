@@ -3,8 +3,8 @@
  * the front), bounded: past `cap` keys the one refreshed longest ago goes and `touch` says so.
  *
  * Most sources touch one port of one host in a whole day. The first key is held in two fields, and the Map is
- * built only when a second key comes: building two Maps for every source heard was a tenth of what a scan
- * allocated (the long-horizon rule follows every source for a day).
+ * built only when a second key comes: building two Maps for every source heard was ~7% of all a scan allocated
+ * (the long-horizon rule follows every source for a day).
  */
 export class KeyTimes<K> {
   private oneKey: K | undefined;
